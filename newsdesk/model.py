@@ -1,0 +1,159 @@
+"""Plain dataclasses passed between the stages.
+
+Every stage is a function from one of these to another, so a stage can run in a
+worker process (they pickle), be tested alone, and never needs the store.  A
+stage that cannot produce its output returns or yields a :class:`Failed` that
+carries the reason, never ``None``: the batch goes on and the reason is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ContentType = Literal["html", "text"]
+ParagraphKind = Literal["p", "h"]
+DateSource = Literal["meta", "byline", "text", "url", "feed", "input", "none"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where documents come from: a site, a feed, an archive, a folder."""
+
+    name: str
+    url: str | None = None
+    kind: str = "file"
+
+
+@dataclass
+class Document:
+    """One raw page as it was read, before any extraction.
+
+    ``location`` says where it was read from (a path, ``path#record-3`` inside an
+    archive, or a URL) so a failure can always be traced back.  ``hints`` holds
+    what the container already knew (a JSONL line's title, a WARC record's
+    date, a feed entry's summary) for the extractor to fall back on.
+    """
+
+    location: str
+    content: bytes | str
+    content_type: ContentType
+    url: str | None = None
+    fetched_at: datetime | None = None
+    source: str | None = None
+    hints: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def raw_bytes(self) -> bytes:
+        if isinstance(self.content, bytes):
+            return self.content
+        return self.content.encode("utf-8")
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.raw_bytes).hexdigest()
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A block of body text; ``kind`` is ``"h"`` for a subhead, ``"p"`` otherwise."""
+
+    text: str
+    kind: ParagraphKind = "p"
+
+
+@dataclass
+class Article:
+    """The clean article extracted from one :class:`Document`.
+
+    ``published_at`` is the date the article claims for itself and
+    ``date_source`` says where that claim was found; ``page_date`` is whatever
+    date the page showed (a site header clock, a republish date) and is never
+    promoted to ``published_at`` without evidence.
+    """
+
+    url: str | None
+    title: str
+    paragraphs: list[Paragraph]
+    canonical_url: str | None = None
+    site_name: str | None = None
+    section: str | None = None
+    authors: list[str] = field(default_factory=list)
+    contributors: list[str] = field(default_factory=list)
+    dateline: str | None = None
+    published_at: datetime | None = None
+    date_source: DateSource = "none"
+    page_date: datetime | None = None
+    language: str | None = None
+    source_link: str | None = None
+    source: str | None = None
+    location: str | None = None
+    content_type: ContentType = "html"
+
+    @property
+    def body(self) -> str:
+        """Paragraphs as one string separated by blank lines (the CLI's ``body``)."""
+        return "\n\n".join(p.text for p in self.paragraphs)
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalised body: equal for byte-different copies of one text."""
+        return content_hash(self.body)
+
+
+@dataclass
+class Failed:
+    """An item that could not go through a stage, with the reason why."""
+
+    location: str
+    reason: str
+    error: str = "NewsdeskError"
+    url: str | None = None
+
+
+@dataclass
+class Entity:
+    """A named person, organisation or place (filled in by ``enrich``)."""
+
+    name: str
+    kind: Literal["person", "org", "place"]
+    mentions: int = 1
+
+
+@dataclass
+class Quote:
+    """An attributed quote with its exact span in the clean body (``enrich``)."""
+
+    text: str
+    start: int
+    end: int
+    kind: Literal["direct", "partial", "indirect"] = "direct"
+    speaker: str | None = None
+    role: str | None = None
+    cue: str | None = None
+
+
+@dataclass
+class Story:
+    """A group of articles about one real-world event (``connect``)."""
+
+    title: str
+    article_ids: list[int] = field(default_factory=list)
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
+
+
+_WS = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Canonical form for hashing: NFKC, casefolded, whitespace collapsed."""
+    return _WS.sub(" ", unicodedata.normalize("NFKC", text)).strip().casefold()
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()

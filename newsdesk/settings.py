@@ -1,0 +1,60 @@
+"""The one settings object, built by the CLI or the app factory and passed down.
+
+Values come from, in order of precedence: explicit arguments (CLI flags),
+``NEWSDESK_*`` environment variables, then the defaults below.  Nothing reads
+the environment anywhere else, so a library user gets exactly what they pass.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = "newsdesk.db"
+    workers: int = 0  # 0 = one per core
+    max_document_bytes: int = 20 * 1024 * 1024
+    host: str = "127.0.0.1"
+    port: int = 8000
+    allow_private_addresses: bool = False
+    page_size: int = 20
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers if self.workers > 0 else (os.cpu_count() or 1)
+
+    @classmethod
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, **overrides: Any
+    ) -> Settings:
+        """Defaults, then ``NEWSDESK_<FIELD>`` variables, then non-None overrides."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"NEWSDESK_{f.name.upper()}")
+            if raw is None:
+                continue
+            values[f.name] = _convert(f.name, raw, type(getattr(cls(), f.name)))
+        settings = cls(**values)
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _convert(name: str, raw: str, kind: type) -> Any:
+    if kind is bool:
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"NEWSDESK_{name.upper()}={raw!r} is not a boolean")
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError:
+            raise ConfigError(f"NEWSDESK_{name.upper()}={raw!r} is not an integer") from None
+    return raw
