@@ -157,3 +157,36 @@ def normalise_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class StoredArticle:
+    """An article as the store returns it: with its id and when it was ingested."""
+
+    id: int
+    article: Article
+    ingested_at: datetime
+
+
+@dataclass
+class SearchHit:
+    """One search result; ``snippet`` is plain text with the matches between
+    ``\\x02`` and ``\\x03`` markers so each front end highlights safely."""
+
+    id: int
+    title: str
+    url: str | None
+    snippet: str
+    published_at: datetime | None
+    source: str | None
+    section: str | None = None
+
+
+@dataclass
+class FailureRecord:
+    id: int
+    location: str
+    reason: str
+    error: str
+    failed_at: datetime
+    url: str | None = None
