@@ -30,9 +30,7 @@ class Settings:
         return self.workers if self.workers > 0 else (os.cpu_count() or 1)
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Defaults, then ``NEWSDESK_<FIELD>`` variables, then non-None overrides."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}

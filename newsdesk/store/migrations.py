@@ -1,0 +1,65 @@
+"""Schema migrations: an ordered list, and the schema version is its length.
+
+Each step takes a connection inside the migration's transaction and branches
+on the dialect only where the databases differ (full-text search).  Steps are
+never edited once released: change the schema by appending a step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, func, insert, inspect, select, update
+
+from ..errors import SchemaError
+from . import schema
+from .sqlite import SQLITE_FTS_DDL
+
+
+def _initial_tables(conn: Connection) -> None:
+    schema.metadata.create_all(
+        conn,
+        tables=[schema.documents, schema.articles, schema.failures],
+    )
+
+
+def _full_text_index(conn: Connection) -> None:
+    if conn.dialect.name == "sqlite":
+        for statement in SQLITE_FTS_DDL:
+            conn.exec_driver_sql(statement)
+    else:
+        raise SchemaError(f"no full-text index for {conn.dialect.name} yet")
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _initial_tables,
+    _full_text_index,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(select(func.max(schema.schema_version.c.version))).scalar() or 0
+
+
+def migrate(conn: Connection) -> int:
+    """Apply the missing steps in one transaction; return the version reached."""
+    schema.schema_version.create(conn, checkfirst=True)
+    version = current_version(conn)
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"database schema version {version} is newer than this newsdesk "
+            f"({SCHEMA_VERSION}); upgrade newsdesk"
+        )
+    if version == SCHEMA_VERSION:
+        return version
+    for step in MIGRATIONS[version:]:
+        step(conn)
+    if version == 0:
+        conn.execute(insert(schema.schema_version).values(version=SCHEMA_VERSION))
+    else:
+        conn.execute(update(schema.schema_version).values(version=SCHEMA_VERSION))
+    return SCHEMA_VERSION

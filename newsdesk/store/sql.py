@@ -1,0 +1,330 @@
+"""The store, written once in SQLAlchemy Core for every backend.
+
+Dialect-specific code is confined to full-text search (and, later, upsert and
+JSON); everything else is the same query on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Engine,
+    Row,
+    create_engine,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import StoreError
+from ..model import (
+    Article,
+    Document,
+    Failed,
+    FailureRecord,
+    Paragraph,
+    SearchHit,
+    StoredArticle,
+)
+from . import sqlite
+from .base import IngestStatus
+from .migrations import migrate
+from .schema import articles, documents, failures
+
+
+def database_url(db: str) -> str:
+    """A bare path means SQLite; anything with ``://`` is passed to SQLAlchemy."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def open_store(db: str) -> SqlStore:
+    """Open (creating and migrating as needed) the store at ``db``."""
+    return SqlStore(db)
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Store aware datetimes as UTC; read naive ones (SQLite) back as UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+class SqlStore:
+    """The :class:`~.base.Store` on a SQLAlchemy engine."""
+
+    def __init__(self, db: str) -> None:
+        url = database_url(db)
+        try:
+            self.engine: Engine = create_engine(url)
+        except (SQLAlchemyError, ImportError) as exc:
+            raise StoreError(f"cannot open database {db!r}: {exc}") from exc
+        self.dialect = self.engine.dialect.name
+        write_options: dict[str, Any] = {}
+        if self.dialect == "sqlite":
+            sqlite.configure(self.engine)
+            write_options["sqlite_immediate"] = True
+        self._writer = self.engine.execution_options(**write_options)
+        try:
+            with self._writer.begin() as conn:
+                self.schema_version = migrate(conn)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"cannot open database {db!r}: {exc}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> SqlStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------
+
+    def add_article(self, article: Article, document: Document) -> tuple[int, IngestStatus]:
+        """Store once: an article is identified by its URL (else its document's hash).
+
+        The same URL with the same body is ``known`` and writes nothing; with a
+        changed body the article and its raw document are replaced
+        (``updated``).  Article, raw document and search row are written in one
+        transaction, so a crash leaves all of them or none.
+        """
+        key = article.url or f"urn:sha256:{document.sha256}"
+        now = datetime.now(UTC)
+        digest = article.content_hash
+        try:
+            with self._writer.begin() as conn:
+                row = conn.execute(
+                    select(articles.c.id, articles.c.content_hash, articles.c.document_id).where(
+                        articles.c.key == key
+                    )
+                ).first()
+                if row is not None and row.content_hash == digest:
+                    self._clear_failure(conn, document.location)
+                    return row.id, "known"
+                doc_values = _document_values(document)
+                values = _article_values(article)
+                values.update(content_hash=digest, updated_at=now)
+                if row is None:
+                    doc_id = conn.execute(
+                        insert(documents).values(**doc_values)
+                    ).inserted_primary_key[0]
+                    article_id = conn.execute(
+                        insert(articles).values(
+                            key=key, document_id=doc_id, ingested_at=now, **values
+                        )
+                    ).inserted_primary_key[0]
+                    status: IngestStatus = "stored"
+                else:
+                    conn.execute(
+                        update(documents)
+                        .where(documents.c.id == row.document_id)
+                        .values(**doc_values)
+                    )
+                    conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
+                    article_id, status = row.id, "updated"
+                self._clear_failure(conn, document.location)
+                return int(article_id), status
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not store {document.location}: {exc}") from exc
+
+    @staticmethod
+    def _clear_failure(conn: Any, location: str) -> None:
+        conn.execute(delete(failures).where(failures.c.location == location))
+
+    def add_failure(self, failed: Failed) -> None:
+        """Record (or refresh) why one location failed; one row per location."""
+        values = {
+            "url": failed.url,
+            "reason": failed.reason[:2000],
+            "error": failed.error,
+            "failed_at": datetime.now(UTC),
+        }
+        try:
+            with self._writer.begin() as conn:
+                done = conn.execute(
+                    update(failures).where(failures.c.location == failed.location).values(**values)
+                )
+                if done.rowcount == 0:
+                    conn.execute(insert(failures).values(location=failed.location, **values))
+        except SQLAlchemyError as exc:
+            raise StoreError(f"could not record failure for {failed.location}: {exc}") from exc
+
+    # -- reading -----------------------------------------------------------
+
+    def get_article(self, article_id: int) -> StoredArticle | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+        return None if row is None else _stored(row)
+
+    def get_document(self, article_id: int) -> Document | None:
+        query = (
+            select(documents)
+            .join(articles, articles.c.document_id == documents.c.id)
+            .where(articles.c.id == article_id)
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            return None
+        return Document(
+            location=row.location,
+            content=zlib.decompress(row.raw),
+            content_type=row.content_type,
+            url=row.url,
+            fetched_at=_utc(row.fetched_at),
+            source=row.source,
+            hints=dict(row.hints or {}),
+        )
+
+    def latest(self, limit: int = 20, before_id: int | None = None) -> list[StoredArticle]:
+        query = select(articles).order_by(articles.c.id.desc()).limit(limit)
+        if before_id is not None:
+            query = query.where(articles.c.id < before_id)
+        with self.engine.connect() as conn:
+            return [_stored(row) for row in conn.execute(query)]
+
+    def count_articles(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
+
+    def failures(self, limit: int = 100) -> list[FailureRecord]:
+        query = select(failures).order_by(failures.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [
+                FailureRecord(
+                    id=row.id,
+                    location=row.location,
+                    reason=row.reason,
+                    error=row.error,
+                    failed_at=_utc(row.failed_at) or datetime.now(UTC),
+                    url=row.url,
+                )
+                for row in conn.execute(query)
+            ]
+
+    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+        """Full-text search ranked by BM25 with title matches weighted up."""
+        match = sqlite.fts_query(query)
+        if match is None:
+            return []
+        sql = text(
+            """
+            SELECT a.id, a.title, a.url, a.published_at, a.source, a.section,
+                   snippet(articles_fts, 1, char(2), char(3), '…', 32) AS snippet
+            FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+            WHERE articles_fts MATCH :match
+            ORDER BY bm25(articles_fts, 5.0, 1.0)
+            LIMIT :limit OFFSET :offset
+            """
+        )
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(sql, {"match": match, "limit": limit, "offset": offset})
+                return [
+                    SearchHit(
+                        id=row.id,
+                        title=row.title,
+                        url=row.url,
+                        snippet=row.snippet,
+                        published_at=_parse_dt(row.published_at),
+                        source=row.source,
+                        section=row.section,
+                    )
+                    for row in rows
+                ]
+        except SQLAlchemyError as exc:
+            raise StoreError(f"search failed: {exc}") from exc
+
+    def count_search(self, query: str) -> int:
+        match = sqlite.fts_query(query)
+        if match is None:
+            return 0
+        sql = text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match")
+        try:
+            with self.engine.connect() as conn:
+                return int(conn.execute(sql, {"match": match}).scalar() or 0)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"search failed: {exc}") from exc
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    """Raw ``text()`` queries on SQLite return ISO strings, not datetimes."""
+    if value is None or isinstance(value, datetime):
+        return _utc(value)
+    return _utc(datetime.fromisoformat(str(value)))
+
+
+def _document_values(document: Document) -> dict[str, Any]:
+    raw = document.raw_bytes
+    return {
+        "sha256": document.sha256,
+        "location": document.location,
+        "url": document.url,
+        "content_type": document.content_type,
+        "size": len(raw),
+        "raw": zlib.compress(raw, 6),
+        "fetched_at": _utc(document.fetched_at),
+        "source": document.source,
+        "hints": dict(document.hints),
+    }
+
+
+def _article_values(article: Article) -> dict[str, Any]:
+    return {
+        "url": article.url,
+        "canonical_url": article.canonical_url,
+        "site_name": article.site_name,
+        "title": article.title,
+        "section": article.section,
+        "authors": list(article.authors),
+        "contributors": list(article.contributors),
+        "dateline": article.dateline,
+        "published_at": _utc(article.published_at),
+        "date_source": article.date_source,
+        "page_date": _utc(article.page_date),
+        "language": article.language,
+        "paragraphs": [[p.kind, p.text] for p in article.paragraphs],
+        "body": article.body,
+        "source_link": article.source_link,
+        "source": article.source,
+        "location": article.location,
+        "content_type": article.content_type,
+    }
+
+
+def _stored(row: Row[Any]) -> StoredArticle:
+    article = Article(
+        url=row.url,
+        title=row.title,
+        paragraphs=[Paragraph(text=t, kind=k) for k, t in row.paragraphs],
+        canonical_url=row.canonical_url,
+        site_name=row.site_name,
+        section=row.section,
+        authors=list(row.authors or []),
+        contributors=list(row.contributors or []),
+        dateline=row.dateline,
+        published_at=_utc(row.published_at),
+        date_source=row.date_source,
+        page_date=_utc(row.page_date),
+        language=row.language,
+        source_link=row.source_link,
+        source=row.source,
+        location=row.location,
+        content_type=row.content_type,
+    )
+    return StoredArticle(
+        id=row.id, article=article, ingested_at=_utc(row.ingested_at) or datetime.now(UTC)
+    )
