@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 ContentType = Literal["html", "text"]
 ParagraphKind = Literal["p", "h"]
@@ -104,6 +104,29 @@ class Article:
         """Hash of the normalised body: equal for byte-different copies of one text."""
         return content_hash(self.body)
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form shared by the CLI and the API (dates as ISO 8601)."""
+        return {
+            "url": self.url,
+            "canonical_url": self.canonical_url,
+            "site_name": self.site_name,
+            "title": self.title,
+            "section": self.section,
+            "authors": list(self.authors),
+            "contributors": list(self.contributors),
+            "dateline": self.dateline,
+            "published_at": _iso(self.published_at),
+            "date_source": self.date_source,
+            "page_date": _iso(self.page_date),
+            "language": self.language,
+            "source": self.source,
+            "source_link": self.source_link,
+            "content_type": self.content_type,
+            "content_hash": self.content_hash,
+            "body": self.body,
+            "paragraphs": [{"kind": p.kind, "text": p.text} for p in self.paragraphs],
+        }
+
 
 @dataclass
 class Failed:
@@ -145,6 +168,10 @@ class Story:
     article_ids: list[int] = field(default_factory=list)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
 
 
 _WS = re.compile(r"\s+")

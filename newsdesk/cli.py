@@ -1,0 +1,274 @@
+"""The ``newsdesk`` command: a thin layer over the library API.
+
+Each command builds one :class:`~newsdesk.settings.Settings` from its flags and
+``NEWSDESK_*`` variables and calls the same functions a library user would.
+Exit codes: 0 all went well, 1 some items failed (the rest were done), 2 usage
+or configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from . import pipeline
+from .errors import NewsdeskError
+from .ingest import iter_documents
+from .model import Article, Failed, StoredArticle
+from .settings import Settings
+from .store import open_store
+
+err_console = Console(stderr=True)
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        default=None,
+        help="Database path or URL (env NEWSDESK_DB, default ./newsdesk.db).",
+    )(fn)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return Settings.from_env(**overrides)
+    except NewsdeskError as exc:
+        raise click.UsageError(str(exc)) from exc
+
+
+def _open(settings: Settings):  # type: ignore[no-untyped-def]
+    try:
+        return open_store(settings.db)
+    except NewsdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+@click.group()
+@click.version_option(package_name="newsdesk")
+def main() -> None:
+    """newsdesk: news aggregation and article intelligence."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "jsonl", "text"]),
+    default="json",
+    show_default=True,
+)
+def extract(paths: tuple[str, ...], fmt: str) -> None:
+    """Extract articles from files and print them; no database involved."""
+    settings = _settings()
+    failed = 0
+    results: list[dict[str, Any]] = []
+    for item in iter_documents(paths, max_bytes=settings.max_document_bytes):
+        result = item if isinstance(item, Failed) else pipeline.extract_document(item)
+        location = item.location
+        if isinstance(result, Failed):
+            failed += 1
+            err_console.print(f"[red]failed[/red] {location}: {result.reason}")
+            record: dict[str, Any] = {
+                "path": location,
+                "error": result.error,
+                "reason": result.reason,
+            }
+        else:
+            record = {"path": location, **result.to_dict()}
+        if fmt == "jsonl":
+            click.echo(json.dumps(record, ensure_ascii=False))
+        elif fmt == "text":
+            if isinstance(result, Article):
+                click.echo(_as_text(result))
+        else:
+            results.append(record)
+    if fmt == "json":
+        payload: Any = results[0] if len(results) == 1 else results
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    sys.exit(1 if failed else 0)
+
+
+def _as_text(article: Article) -> str:
+    lines = [article.title, "=" * min(len(article.title), 80)]
+    meta = [
+        f"section: {article.section}" if article.section else "",
+        f"by: {', '.join(article.authors)}" if article.authors else "",
+        f"published: {article.published_at.date()} ({article.date_source})"
+        if article.published_at
+        else "published: unknown",
+        f"page date: {article.page_date.date()}" if article.page_date else "",
+    ]
+    lines += [m for m in meta if m]
+    lines.append("")
+    for p in article.paragraphs:
+        lines.append(f"## {p.text}" if p.kind == "h" else p.text)
+        lines.append("")
+    if article.contributors:
+        lines.append(f"contributors: {', '.join(article.contributors)}")
+    return "\n".join(lines)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@db_option
+@click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
+def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
+    """Read files, folders and archives; extract and store every article."""
+    settings = _settings(db=db, workers=workers)
+    store = _open(settings)
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed} items"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    try:
+        with progress:
+            task = progress.add_task("ingesting", total=None)
+            report = pipeline.ingest_paths(
+                paths, store, settings, on_item=lambda _r: progress.advance(task)
+            )
+    except NewsdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        store.close()
+    click.echo(
+        f"stored {report.stored}, updated {report.updated}, "
+        f"already known {report.known}, failed {len(report.failed)}"
+    )
+    for failure in report.failed[:50]:
+        click.echo(f"  failed {failure.location}: {failure.reason}", err=True)
+    if len(report.failed) > 50:
+        click.echo(f"  … and {len(report.failed) - 50} more (newsdesk list --failed)", err=True)
+    sys.exit(1 if report.failed else 0)
+
+
+@main.command(name="list")
+@db_option
+@click.option("--failed", is_flag=True, help="List the inputs that failed, with reasons.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+@click.option("--limit", type=int, default=100, show_default=True)
+def list_(db: str | None, failed: bool, fmt: str, limit: int) -> None:
+    """List stored articles, newest first (or the failures)."""
+    settings = _settings(db=db)
+    with _open(settings) as store:
+        if failed:
+            rows = [
+                {
+                    "id": f.id,
+                    "location": f.location,
+                    "url": f.url,
+                    "error": f.error,
+                    "reason": f.reason,
+                    "failed_at": f.failed_at.isoformat(),
+                }
+                for f in store.failures(limit)
+            ]
+            columns = ["location", "error", "reason"]
+        else:
+            rows = [_summary(s) for s in store.latest(limit)]
+            columns = ["id", "title", "source", "published_at"]
+    _print_rows(rows, columns, fmt)
+
+
+def _summary(stored: StoredArticle) -> dict[str, Any]:
+    a = stored.article
+    return {
+        "id": stored.id,
+        "url": a.url,
+        "title": a.title,
+        "source": a.source or a.site_name,
+        "published_at": a.published_at.isoformat() if a.published_at else None,
+    }
+
+
+def _print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*("" if row.get(c) is None else str(row.get(c)) for c in columns))
+    Console().print(table)
+
+
+@main.command()
+@click.argument("article_id", type=int)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def show(article_id: int, db: str | None, fmt: str) -> None:
+    """Show one stored article."""
+    settings = _settings(db=db)
+    with _open(settings) as store:
+        stored = store.get_article(article_id)
+    if stored is None:
+        raise click.ClickException(f"no article with id {article_id}")
+    if fmt == "json":
+        payload = {
+            "id": stored.id,
+            "ingested_at": stored.ingested_at.isoformat(),
+            **stored.article.to_dict(),
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_as_text(stored.article))
+
+
+@main.command()
+@click.argument("query")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+@click.option("--limit", type=int, default=20, show_default=True)
+def search(query: str, db: str | None, fmt: str, limit: int) -> None:
+    """Full-text search over titles and bodies."""
+    settings = _settings(db=db)
+    with _open(settings) as store:
+        try:
+            hits = store.search(query, limit=limit)
+        except NewsdeskError as exc:
+            raise click.ClickException(str(exc)) from exc
+    rows = [
+        {
+            "id": h.id,
+            "url": h.url,
+            "title": h.title,
+            "source": h.source,
+            "published_at": h.published_at.isoformat() if h.published_at else None,
+            "snippet": h.snippet.replace("\x02", "").replace("\x03", ""),
+        }
+        for h in hits
+    ]
+    _print_rows(rows, ["id", "title", "source", "snippet"], fmt)
+
+
+@main.command()
+@db_option
+@click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default 8000).")
+def serve(db: str | None, host: str | None, port: int | None) -> None:
+    """Serve the web site and API."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    settings = _settings(db=db, host=host, port=port)
+    app = create_app(settings)
+    click.echo(f"newsdesk is serving {settings.db} at http://{settings.host}:{settings.port}/")
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

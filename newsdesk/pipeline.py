@@ -1,0 +1,117 @@
+"""Wires the stages together: ingest -> extract -> store.
+
+Reading and extraction may fail per item; each failure becomes a
+:class:`~newsdesk.model.Failed` with its reason, is recorded in the store and
+the batch goes on.  Only one process (this one) writes to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from os import PathLike
+
+from .errors import NewsdeskError
+from .extract import extract
+from .ingest import iter_documents
+from .model import Article, Document, Failed
+from .parallel import Executor, InlineExecutor, ProcessExecutor
+from .settings import Settings
+from .store.base import Store
+
+
+@dataclass
+class Extracted:
+    """What a worker sends back: the article with its document, or the failure."""
+
+    document: Document | None
+    article: Article | None = None
+    failed: Failed | None = None
+
+
+def extract_document(doc: Document) -> Article | Failed:
+    """The extract stage with failures as values, never exceptions."""
+    try:
+        return extract(doc)
+    except NewsdeskError as exc:
+        return Failed(doc.location, str(exc) or type(exc).__name__, type(exc).__name__, doc.url)
+    except Exception as exc:  # a bug or a parser crash must not end the batch
+        reason = f"internal error: {type(exc).__name__}: {exc}"
+        return Failed(doc.location, reason, "InternalError", doc.url)
+
+
+def _work(item: Document | Failed) -> Extracted:
+    if isinstance(item, Failed):
+        return Extracted(document=None, failed=item)
+    result = extract_document(item)
+    if isinstance(result, Failed):
+        return Extracted(document=None, failed=result)
+    return Extracted(document=item, article=result)
+
+
+def _crashed(item: object, exc: BaseException) -> Extracted:
+    location = getattr(item, "location", "?")
+    return Extracted(
+        document=None,
+        failed=Failed(location, f"worker process crashed: {exc}", "WorkerCrash"),
+    )
+
+
+def make_executor(settings: Settings) -> Executor:
+    if settings.worker_count <= 1:
+        return InlineExecutor()
+    return ProcessExecutor(settings.worker_count, on_crash=_crashed)
+
+
+@dataclass
+class IngestReport:
+    stored: int = 0
+    updated: int = 0
+    known: int = 0
+    failed: list[Failed] = field(default_factory=list)
+    article_ids: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return self.stored + self.updated + self.known + len(self.failed)
+
+
+def ingest_paths(
+    paths: Iterable[str | PathLike[str]],
+    store: Store,
+    settings: Settings,
+    *,
+    on_item: Callable[[Extracted], None] | None = None,
+    executor: Executor | None = None,
+) -> IngestReport:
+    documents = iter_documents(paths, max_bytes=settings.max_document_bytes)
+    return ingest_documents(documents, store, settings, on_item=on_item, executor=executor)
+
+
+def ingest_documents(
+    documents: Iterable[Document | Failed],
+    store: Store,
+    settings: Settings,
+    *,
+    on_item: Callable[[Extracted], None] | None = None,
+    executor: Executor | None = None,
+) -> IngestReport:
+    """Extract in the executor, store here, one item at a time."""
+    report = IngestReport()
+    own_executor = executor is None
+    runner = make_executor(settings) if executor is None else executor
+    try:
+        for result in runner.map(_work, documents):
+            if result.failed is not None:
+                store.add_failure(result.failed)
+                report.failed.append(result.failed)
+            elif result.article is not None and result.document is not None:
+                article_id, status = store.add_article(result.article, result.document)
+                report.article_ids.append(article_id)
+                setattr(report, status, getattr(report, status) + 1)
+            if on_item is not None:
+                on_item(result)
+    finally:
+        if own_executor:
+            runner.close()
+    return report
