@@ -72,11 +72,18 @@ class ProcessExecutor:
             item, future = pending.popleft()
             try:
                 yield future.result()
+                continue
+            except BrokenProcessPool:
+                pass
+            # The pool died with several items in flight; which one killed it is
+            # unknown, so each is retried alone before being blamed.
+            self._restart()
+            try:
+                yield self._submit(fn, item).result()
             except BrokenProcessPool as exc:
-                yield self.on_crash(item, exc)  # type: ignore[misc]
                 self._restart()
-                # Everything else in flight died with the pool: run it again.
-                pending = deque((it, self._submit(fn, it)) for it, _ in pending)
+                yield self.on_crash(item, exc)  # type: ignore[misc]
+            pending = deque((it, self._submit(fn, it)) for it, _ in pending)
 
     def _submit(self, fn: Callable[[T], R], item: T) -> Future[R]:
         try:
