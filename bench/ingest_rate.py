@@ -1,0 +1,101 @@
+"""Ingest rate: HTML pages -> extract + store + index, articles per second.
+
+Builds a JSONL file from the benchmark's HTML pages (each page repeated under
+distinct URLs so every record is stored), then ingests it with the normal
+pipeline into a fresh SQLite file, with 1 worker and with one per core, side
+by side in one run.  Run: ``.venv/bin/python bench/ingest_rate.py [--repeat 4]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from newsdesk.pipeline import ingest_paths
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
+
+HERE = Path(__file__).resolve().parent
+DATA = HERE.parent.parent / "shared" / "bench" / "article-extraction"
+
+
+def build_input(folder: Path, repeat: int) -> tuple[Path, int]:
+    truth = json.loads((DATA / "ground-truth.json").read_text())
+    path = folder / "pages.jsonl"
+    n = 0
+    with path.open("w", encoding="utf-8") as out:
+        for r in range(repeat):
+            for page_id, entry in sorted(truth.items()):
+                html = gzip.open(DATA / "html" / f"{page_id}.html.gz").read().decode("utf-8")
+                url = f"{entry['url']}#copy{r}"
+                out.write(json.dumps({"url": url, "html": html}) + "\n")
+                n += 1
+    return path, n
+
+
+def run(path: Path, workers: int, folder: Path) -> tuple[float, int, int]:
+    db = folder / f"rate-{workers}-{time.monotonic_ns()}.db"
+    settings = Settings(db=str(db), workers=workers)
+    store = open_store(settings.db)
+    start = time.perf_counter()
+    report = ingest_paths([path], store, settings)
+    elapsed = time.perf_counter() - start
+    store.close()
+    return elapsed, report.stored, len(report.failed)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--write", action="store_true", help="append to bench/RESULTS.md")
+    args = parser.parse_args()
+    cores = os.cpu_count() or 1
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        path, n = build_input(folder, args.repeat)
+        rates: dict[int, list[float]] = {1: [], cores: []}
+        failed = 0
+        for _ in range(args.rounds):  # interleaved, so noise hits both alike
+            for workers in rates:
+                elapsed, stored, nfail = run(path, workers, folder)
+                rates[workers].append(stored / elapsed)
+                failed = nfail
+    lines = [
+        f"Input: {n} HTML pages ({args.repeat}x the 91 benchmark pages, distinct URLs), "
+        f"{failed} failed (pages with no article).",
+        "",
+        "| workers | articles/s (median of rounds) | all rounds |",
+        "|---|---|---|",
+    ]
+    for workers, values in rates.items():
+        runs = ", ".join(f"{v:.1f}" for v in values)
+        lines.append(f"| {workers} | {statistics.median(values):.1f} | {runs} |")
+    speedup = statistics.median(rates[cores]) / statistics.median(rates[1])
+    lines += ["", f"Speed-up with {cores} workers: {speedup:.2f}x."]
+    text = "\n".join(lines)
+    print(text)
+    if args.write:
+        section = (
+            f"\n## Ingest rate (HTML pages: extract + store + index)\n\n"
+            f"Date: {date.today()}. Command: `.venv/bin/python bench/ingest_rate.py "
+            f"--repeat {args.repeat} --rounds {args.rounds} --write`. Machine: {cores} cores, "
+            f"{platform.processor() or platform.machine()}, Python {sys.version.split()[0]}.\n\n"
+            f"{text}\n"
+        )
+        results = HERE / "RESULTS.md"
+        with results.open("a", encoding="utf-8") as fh:
+            fh.write(section)
+
+
+if __name__ == "__main__":
+    main()
