@@ -9,18 +9,15 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "sample"
-SEED = SAMPLE / "republished-article.txt"
-SHARED = REPO.parent / "shared"
-
 
 @pytest.fixture
 def run_cli(tmp_path):
     """Run the installed ``newsdesk`` command in a subprocess, as a user would."""
     exe = Path(sys.executable).with_name("newsdesk")
 
-    def run(*args: str, db: Path | None = None, check: int | None = 0) -> subprocess.CompletedProcess:
+    def run(
+        *args: str, db: Path | None = None, check: int | None = 0
+    ) -> subprocess.CompletedProcess:
         env = {**os.environ, "NEWSDESK_DB": str(db or tmp_path / "cli.db"), "NEWSDESK_WORKERS": "2"}
         cmd = [str(exe), *args] if exe.exists() else [sys.executable, "-m", "newsdesk", *args]
         proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)

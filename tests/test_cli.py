@@ -7,7 +7,7 @@ import json
 import shutil
 import sqlite3
 
-from conftest import SAMPLE, SEED
+from support import SAMPLE, SEED
 
 SEED_TITLE = "Why Kim Jong Un and Vladimir Putin need each other right now"
 
