@@ -44,11 +44,13 @@ def iter_warc(path: str, *, wet: bool = False, max_bytes: int) -> Iterator[Docum
     intact and then one Failed; nothing is raised.
     """
     scan = _Scan(path, wet, max_bytes)
-    try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            head = fh.read(5)
-            fh.seek(0)
+    # An OSError opening the file propagates: the caller reports unreadable paths.
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        head = fh.read(5)
+        fh.seek(0)
+        scan.looks_warc = head.startswith((b"WARC/", b"\x1f\x8b"))
+        try:
             archive = ArchiveIterator(fh)
             try:
                 yield from scan.records(archive, with_offsets=True)
@@ -65,17 +67,14 @@ def iter_warc(path: str, *, wet: bool = False, max_bytes: int) -> Iterator[Docum
                 # warcio stops quietly when the file ends inside a record header.
                 yield scan.truncated("the file ends inside a record", next_record=True)
                 return
-    except Exception as exc:
-        # warcio signals a damaged archive with assorted exception types
-        # (ArchiveLoadFailed, ValueError, AttributeError, zlib.error...); all
-        # mean the rest of this file cannot be trusted.
-        if scan.index == 0 and not (head.startswith(b"WARC/") or head.startswith(b"\x1f\x8b")):
-            yield Failed(path, f"not a WARC archive: {exc}", "MalformedInput")
+        except Exception as exc:
+            # warcio signals a damaged archive with assorted exception types
+            # (ArchiveLoadFailed, ValueError, AttributeError, zlib.error...); all
+            # mean the rest of this file cannot be trusted.
+            yield scan.truncated(f"{type(exc).__name__}: {exc}", next_record=True)
             return
-        yield scan.truncated(f"{type(exc).__name__}: {exc}", next_record=True)
-        return
-    finally:
-        log.debug("%s: %d records, %s", path, scan.index, dict(scan.counts))
+        finally:
+            log.debug("%s: %d records, %s", path, scan.index, dict(scan.counts))
     if scan.index == 0:
         yield Failed(path, "empty file: no WARC records", "InputError")
 
@@ -142,6 +141,7 @@ class _Scan:
         self.index = 0
         self.url: str | None = None
         self.failed = False
+        self.looks_warc = True
         self.counts: Counter[str] = Counter()
 
     def records(
@@ -172,6 +172,8 @@ class _Scan:
         self.failed = True
         self.counts["truncated"] += 1
         index = self.index + 1 if next_record else self.index
+        if index <= 1 and not self.looks_warc:
+            return Failed(self.path, f"not a WARC archive ({detail})", "MalformedInput")
         return Failed(
             f"{self.path}#record-{max(index, 1)}",
             f"truncated or corrupt archive: {detail}",
