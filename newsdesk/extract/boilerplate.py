@@ -115,6 +115,14 @@ _SECTION_END = _rx(
     r"похожие (?:статьи|новости)|последние новости|читайте также|комментарии|"
     r"많이 본 뉴스|인기 ?기사|관련 ?기사|最新記事|人気記事|関連記事|热门|相关新闻)\s*[:：]?$",
 )
+_COMMENTS = _rx(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies|thoughts|reactions)(?:\s+(?:on|to)\b.*)?$",
+    r"^(?:leave a (?:comment|reply)|post a comment|add a comment|comments are closed|"
+    r"join the (?:conversation|discussion)|show comments|view comments|"
+    r"комментарии|댓글|コメント|评论)\b",
+    r"^\S.{0,40}\s(?:says|said|wrote|writes):?$",
+    r"^(?:reply|report|like|flag|permalink)(?:\s*[|·]\s*\w+)*$",
+)
 _FOOTER = _rx(
     r"©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|todos los derechos|"
     r"все права защищены|무단 ?전재|版权所有|著作権|禁止转载",
@@ -174,6 +182,11 @@ def is_see_also(line: str) -> bool:
 def is_section_end(line: str) -> bool:
     """A heading that opens the page's after-article area ("Latest articles", "Comments")."""
     return len(line) < 60 and bool(_SECTION_END.match(line))
+
+
+def is_comment_marker(line: str) -> bool:
+    """A comment section heading or a comment's own furniture ("jo says:", "Reply")."""
+    return len(line) < 100 and bool(_COMMENTS.search(line))
 
 
 def is_footer(line: str) -> bool:
@@ -248,6 +261,7 @@ def is_boilerplate(line: str) -> bool:
         or is_see_also(line)
         or is_section_end(line)
         or is_footer(line)
+        or is_comment_marker(line)
     )
 
 
@@ -256,6 +270,7 @@ __all__ = [
     "ends_sentence",
     "headline_score",
     "is_boilerplate",
+    "is_comment_marker",
     "is_footer",
     "is_image_placeholder",
     "is_newsletter_prompt",

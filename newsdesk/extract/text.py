@@ -35,6 +35,9 @@ LONG_UNITS = 20
 GAP_COST = 3.0
 JUNK_COST = 8.0
 SUBHEAD_MAX_UNITS = 12
+HEADER_BONUS = 30.0
+AFTER_ARTICLE_PROSE = 80.0
+AFTER_ARTICLE_FACTOR = 0.25
 HEADER_WINDOW = 12  # lines above the body searched for title, byline and dates
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u3000]+")
@@ -51,6 +54,7 @@ _HOME = re.compile(r"^(?:home|startseite|accueil|inicio|главная|홈|首�
 _CRUMB_SEP = re.compile(r"\s*[>›»/|·•]\s*")
 _SLUG_WORD = re.compile(r"[a-z0-9]+")
 _URL = re.compile(r"https?://\S+")
+_TOKEN = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -83,21 +87,76 @@ def _lines(text: str) -> list[_Line]:
     ]
 
 
-def _line_score(line: _Line) -> float:
-    if line.junk:
-        return -JUNK_COST
-    if line.prose:
-        # A prose line seen twice is a teaser or caption repeated, not the body.
-        return line.units * (0.3 if line.repeated else 1.0)
-    return -GAP_COST
+def _prose_quality(text: str) -> float:
+    """Share of running-text words: lowercase or caseless (CJK, Hangul, Arabic...).
+
+    Body text is mostly lowercase words; Title Case headline lists, contact
+    blocks full of numbers and lists of names are not.
+    """
+    tokens = _TOKEN.findall(text)
+    if not tokens:
+        return 0.0
+    lower = sum(1 for t in tokens if not t[0].isupper() and not t[0].isdigit())
+    return lower / len(tokens)
 
 
-def _body_run(lines: list[_Line]) -> tuple[int, int] | None:
+def _gap_cost(line: _Line) -> float:
+    """Cost of a non-prose line inside the body: list items and short sentences with
+    running text cost little, Title Case menu entries and bare words cost more."""
+    if line.units >= 4 and (_prose_quality(line.text) >= 0.5 or line.ends):
+        return GAP_COST / 3
+    return GAP_COST
+
+
+def _is_header_cue(line: _Line, slug: set[str], title: str | None) -> bool:
+    t = line.text
+    if line.units > 40:
+        return False
+    if (title and t == title) or _BY.match(t) or find_date_line(t) is not None:
+        return True
+    return bool(slug) and len(set(_SLUG_WORD.findall(t.lower())) & slug) >= max(2, len(slug) * 0.6)
+
+
+def _scores(lines: list[_Line], slug: set[str], title: str | None) -> list[float]:
+    """Per-line scores for the maximum-sum run.
+
+    The first prose line shortly after the article header (the headline, a
+    "By" line, a date line) earns a bonus, once: a body starts right after its
+    header, which tells a short article from a long footer blurb.  After a
+    comments or "related stories" heading that follows some prose, prose
+    counts for a quarter: reader comments can outweigh a short article.
+    """
+    out = []
+    header_at, bonus_left = -100, True
+    prose_seen, after = 0.0, 1.0
+    for i, line in enumerate(lines):
+        t = line.text
+        if bp.is_section_end(t) or bp.is_comment_marker(t):
+            out.append(-3 * JUNK_COST)
+            if prose_seen >= AFTER_ARTICLE_PROSE:
+                after = AFTER_ARTICLE_FACTOR
+            continue
+        if line.prose and not line.junk:
+            q = 1.0 if bp.cjk_share(t) > 0.3 else min(1.0, 0.25 + _prose_quality(t))
+            # A prose line seen twice is a teaser or caption repeated, not the body.
+            s = line.units * q * (0.3 if line.repeated else 1.0) * after
+            prose_seen += s
+            if bonus_left and i - header_at <= 4:
+                s += HEADER_BONUS
+                bonus_left = False
+            out.append(s)
+            continue
+        out.append(-JUNK_COST if line.junk else -_gap_cost(line))
+        if bonus_left and _is_header_cue(line, slug, title):
+            header_at = i
+    return out
+
+
+def _body_run(scores: list[float]) -> tuple[int, int] | None:
     """The maximum-sum run of line scores, as [start, end) indexes."""
     best, best_span = 0.0, None
     total, start = 0.0, 0
-    for i, line in enumerate(lines):
-        s = _line_score(line)
+    for i, s in enumerate(scores):
         if total <= 0:
             total, start = 0.0, i
         total += s
@@ -225,15 +284,12 @@ def extract_text(doc: Document) -> Article:
     """Extract the article from a plain-text page; raise ``NoArticle`` when there is none."""
     text = decode_text(doc.content)
     lines = _lines(text)
-    span = _body_run(lines)
+    hints = doc.hints or {}
+    url = doc.url or hints.get("url")
+    span = _body_run(_scores(lines, _slug_words(url), hints.get("title")))
     if span is None:
         raise NoArticle("no run of prose lines that could be an article body")
     start, end = span
-    # Stop at an "after the article" heading ("Latest articles", "Comments").
-    for i in range(start + 1, end):
-        if bp.is_section_end(lines[i].text):
-            end = i
-            break
     # Contributor and "Source link" lines just after the run still belong to it.
     tail = end
     while tail < min(len(lines), end + 4) and not bp.is_section_end(lines[tail].text):
@@ -244,8 +300,7 @@ def extract_text(doc: Document) -> Article:
     if not paragraphs:
         raise NoArticle("the page has no article paragraphs")
 
-    hints = doc.hints or {}
-    title_i, title = _title(lines, start, doc.url or hints.get("url"))
+    title_i, title = _title(lines, start, url)
     title = hints.get("title") or title or paragraphs[0].text[:120]
     head_lo = title_i if title_i is not None else max(0, start - HEADER_WINDOW)
     authors, published = _byline(lines, head_lo, start)
