@@ -75,6 +75,8 @@ _NEWSLETTER = _rx(
     r"^(?:enter your email|your email address|thank you for subscribing|"
     r"you(?:'|’)re (?:all )?(?:signed up|subscribed))",
     r"подпис(?:ывайтесь|аться|ка)|뉴스레터|구독|ニュースレター|订阅",
+    r"^stay (?:up to date|updated|informed|in the loop)\b|\b(?:successfully|succesfully) "
+    r"subscribed\b|\bactivation link\b|\bconfirm your (?:subscription|email)\b",
 )
 _IMAGE = _rx(
     r"^(?:image|photo|picture|video|gallery|slide)s?\s*\d+\s*(?:of|/)\s*\d*",
@@ -123,6 +125,8 @@ _COMMENTS = _rx(
     r"^\S.{0,40}\s(?:says|said|wrote|writes):?$",
     r"^(?:reply|report|like|flag|permalink)(?:\s*[|·]\s*\w+)*$",
 )
+# "More Washington Examiner", "More From Sports": a Title Case name after "More".
+_MORE_FROM = re.compile(r"^More (?:[Ff]rom |[Oo]n |[Ii]n )?(?:[A-Z][\w.&'’-]*(?: |$)){1,5}$")
 _FOOTER = _rx(
     r"©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|todos los derechos|"
     r"все права защищены|무단 ?전재|版权所有|著作権|禁止转载",
@@ -180,8 +184,8 @@ def is_see_also(line: str) -> bool:
 
 
 def is_section_end(line: str) -> bool:
-    """A heading that opens the page's after-article area ("Latest articles", "Comments")."""
-    return len(line) < 60 and bool(_SECTION_END.match(line))
+    """A heading that opens the page's after-article area ("Latest articles", "More Foo News")."""
+    return len(line) < 60 and bool(_SECTION_END.match(line) or _MORE_FROM.match(line))
 
 
 def is_comment_marker(line: str) -> bool:
@@ -251,6 +255,18 @@ def is_related_teaser(line: str) -> bool:
     return headline_score(line) >= 2
 
 
+_URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)@\w+")
+
+
+def is_link_or_tag_list(line: str) -> bool:
+    """A bare URL, e-mail or @handle line, or a keyword list "a,b,c,d" (no spaces)."""
+    urls = sum(len(u) for u in _URLISH.findall(line))
+    if urls and urls >= 0.5 * len(line.strip()):
+        return True
+    commas = line.count(",")
+    return commas >= 4 and line.count(", ") <= commas * 0.3
+
+
 def is_boilerplate(line: str) -> bool:
     """Any of the vocabulary rules: a line no article body needs."""
     return (
@@ -262,6 +278,7 @@ def is_boilerplate(line: str) -> bool:
         or is_section_end(line)
         or is_footer(line)
         or is_comment_marker(line)
+        or is_link_or_tag_list(line)
     )
 
 
@@ -273,6 +290,7 @@ __all__ = [
     "is_comment_marker",
     "is_footer",
     "is_image_placeholder",
+    "is_link_or_tag_list",
     "is_newsletter_prompt",
     "is_related_teaser",
     "is_section_end",

@@ -90,7 +90,7 @@ _AM = {"am", "오전", "午前", "上午"}
 # Words that may sit around a date on a line that is "only a date".
 _FILLER = re.compile(
     r"^(?:published|updated|posted|last|first|modified|on|at|the|am|pm|a\.m|p\.m|"
-    r"[ap]m|utc|gmt|est|edt|cst|cdt|pst|pdt|mst|mdt|bst|cet|cest|ist|jst|kst|hkt|msk|"
+    r"[ap]m|utc|gmt|est|edt|cst|cdt|pst|pdt|mst|mdt|bst|cet|cest|ist|jst|kst|hkt|msk|et|pt|ct|mt|"
     r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday|date|time|\d{1,4}|[а-я]{1,3}|"
     r"понедельник|вторник|среда|четверг|пятница|суббота|воскресенье|"

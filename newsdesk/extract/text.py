@@ -117,6 +117,26 @@ def _is_header_cue(line: _Line, slug: set[str], title: str | None) -> bool:
     return bool(slug) and len(set(_SLUG_WORD.findall(t.lower())) & slug) >= max(2, len(slug) * 0.6)
 
 
+def _listing_items(lines: list[_Line], dated: list[int]) -> set[int]:
+    """Prose lines that are entries of a dated listing (teasers, archives, comments).
+
+    A listing repeats "headline / author / date / summary": when three or more
+    date-only lines each come one or two lines before a prose line, close
+    together, those prose lines are summaries of other pages.
+    """
+    items = [d + k for d in dated for k in (1, 2) if d + k < len(lines) and lines[d + k].prose]
+    items = sorted(set(items))
+    out: set[int] = set()
+    run: list[int] = []
+    for i in items + [10**9]:
+        if run and i - run[-1] > 8:
+            if len(run) >= 3:
+                out.update(run)
+            run = []
+        run.append(i)
+    return out
+
+
 def _scores(lines: list[_Line], slug: set[str], title: str | None) -> list[float]:
     """Per-line scores for the maximum-sum run.
 
@@ -127,6 +147,8 @@ def _scores(lines: list[_Line], slug: set[str], title: str | None) -> list[float
     counts for a quarter: reader comments can outweigh a short article.
     """
     out = []
+    dated = [i for i, line in enumerate(lines) if line.units <= 12 and find_date_line(line.text)]
+    listing = _listing_items(lines, dated)
     header_at, bonus_left = -100, True
     prose_seen, after = 0.0, 1.0
     for i, line in enumerate(lines):
@@ -139,15 +161,17 @@ def _scores(lines: list[_Line], slug: set[str], title: str | None) -> list[float
         if line.prose and not line.junk:
             q = 1.0 if bp.cjk_share(t) > 0.3 else min(1.0, 0.25 + _prose_quality(t))
             # A prose line seen twice is a teaser or caption repeated, not the body.
-            s = line.units * q * (0.3 if line.repeated else 1.0) * after
+            s = line.units * q * (0.3 if line.repeated or i in listing else 1.0) * after
             prose_seen += s
             if bonus_left and i - header_at <= 4:
                 s += HEADER_BONUS
                 bonus_left = False
             out.append(s)
             continue
-        out.append(-JUNK_COST if line.junk else -_gap_cost(line))
-        if bonus_left and _is_header_cue(line, slug, title):
+        cue = _is_header_cue(line, slug, title)
+        # Byline and date lines end the standfirst and open the body: hard to bridge.
+        out.append(-JUNK_COST if line.junk or (cue and line.units <= 12) else -_gap_cost(line))
+        if bonus_left and cue:
             header_at = i
     return out
 
@@ -165,6 +189,35 @@ def _body_run(scores: list[float]) -> tuple[int, int] | None:
     if best_span is None or best < PROSE_UNITS:
         return None
     return best_span
+
+
+def _soft(line: _Line) -> bool:
+    """A short line that may continue the body at its edges: running text, not furniture."""
+    t = line.text
+    if line.junk or line.repeated or line.units < 3 or bp.is_truncated(t):
+        return False
+    if not (line.ends or _prose_quality(t) >= 0.5 or bp.cjk_share(t) > 0.3):
+        return False
+    return find_date_line(t) is None and not _BY.match(t) and not bp.is_related_teaser(t)
+
+
+def _extend(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
+    """Grow the run over adjacent short running-text lines (list items, one-line
+    paragraphs, a lead sentence), bridging at most one other line at a time."""
+    while start > 0 and _soft(lines[start - 1]) or (
+        start > 1 and _soft(lines[start - 2]) and not lines[start - 1].junk and _soft_pair(lines, start - 3)
+    ):
+        start -= 1
+    while end < len(lines) and _soft(lines[end]) or (
+        end + 1 < len(lines) and _soft(lines[end + 1]) and not lines[end].junk and _soft_pair(lines, end + 2)
+    ):
+        end += 1
+    return start, end
+
+
+def _soft_pair(lines: list[_Line], i: int) -> bool:
+    """Whether line ``i`` is soft too, so a bridged gap is followed by more running text."""
+    return 0 <= i < len(lines) and _soft(lines[i])
 
 
 def _is_subhead(lines: list[_Line], i: int, end: int) -> bool:
@@ -205,15 +258,30 @@ def _body(lines: list[_Line], start: int, end: int) -> tuple[list[Paragraph], li
             paragraphs.append(Paragraph(text))
         elif _is_subhead(lines, i, end):
             paragraphs.append(Paragraph(text, "h"))
-        elif line.ends and line.units >= 4 and not bp.is_related_teaser(text):
-            if find_date_line(text) is None and not _BY.match(text):
-                paragraphs.append(Paragraph(text))
+        elif _soft(line) and (line.units >= 4 or line.ends):
+            paragraphs.append(Paragraph(text))
         else:
             continue
         seen.add(text)
     while paragraphs and paragraphs[-1].kind == "h":
         paragraphs.pop()
+    paragraphs = _drop_blobs(paragraphs)
     return paragraphs, contributors, credited
+
+
+def _drop_blobs(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Drop a huge line that repeats other paragraphs (the whole article copied into a
+    description or JSON field of the dump)."""
+    if len(paragraphs) < 4:
+        return paragraphs
+    out = []
+    for p in paragraphs:
+        if len(p.text) > 1500:
+            inside = sum(1 for q in paragraphs if q is not p and len(q.text) > 40 and q.text in p.text)
+            if inside >= 3:
+                continue
+        out.append(p)
+    return out
 
 
 def _slug_words(url: str | None) -> set[str]:
@@ -289,7 +357,7 @@ def extract_text(doc: Document) -> Article:
     span = _body_run(_scores(lines, _slug_words(url), hints.get("title")))
     if span is None:
         raise NoArticle("no run of prose lines that could be an article body")
-    start, end = span
+    start, end = _extend(lines, *span)
     # Contributor and "Source link" lines just after the run still belong to it.
     tail = end
     while tail < min(len(lines), end + 4) and not bp.is_section_end(lines[tail].text):
