@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import sqlite3
 
@@ -82,9 +83,12 @@ def test_bad_inputs_fail_clearly_and_harm_nothing(run_cli, tmp_path):
     (bad / "binary.html").write_bytes(bytes(range(256)) * 64)
     (bad / "latin1.txt").write_bytes("caf\xe9 ".encode("latin-1") * 3)
     (bad / "nav-only.html").write_text("<html><body><nav><a href=/>Home</a></nav></body></html>")
-    (bad / "cut.html.gz").write_bytes(gzip.compress(b"<html><body><p>" + b"x " * 5000)[:200])
-    (bad / "notes.docx").write_bytes(b"PK\x03\x04")
-    proc = run_cli("ingest", str(bad), db=db, check=1)
+    noise = os.urandom(4000).hex().encode()
+    (bad / "cut.html.gz").write_bytes(gzip.compress(b"<html><body><p>" + noise)[:2000])
+    (bad / "README.md").write_text("not input: skipped when walking a folder")
+    docx = tmp_path / "notes.docx"
+    docx.write_bytes(b"PK\x03\x04")
+    proc = run_cli("ingest", str(bad), str(docx), db=db, check=1)
     assert "stored 0" in proc.stdout and "failed 6" in proc.stdout
 
     failures = [

@@ -103,8 +103,10 @@ def iter_documents(
             for item in _walk(path):
                 if isinstance(item, Failed):
                     yield item
-                else:
+                elif kind_of(item) is not None:
                     yield from _iter_file(item, max_bytes)
+                # else: a README, LICENSE or .cdx beside the pages is not input;
+                # only a file named explicitly is reported as unsupported.
         else:
             yield from _iter_file(path, max_bytes)
 

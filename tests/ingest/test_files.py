@@ -175,10 +175,10 @@ def test_permission_denied(tmp_path: Path) -> None:
 def test_bad_files_do_not_stop_the_batch(tmp_path: Path) -> None:
     (tmp_path / "1.html").write_bytes(PAGE)
     (tmp_path / "2.html").write_bytes(b"")
-    (tmp_path / "3.bin").write_bytes(b"x")
+    (tmp_path / "3.bin").write_bytes(b"x")  # not input: skipped inside a folder
     (tmp_path / "4.txt").write_bytes(b"fine")
-    kinds = [type(d).__name__ for d in run(tmp_path, tmp_path / "missing")]
-    assert kinds == ["Document", "Failed", "Failed", "Document", "Failed"]
+    kinds = [type(d).__name__ for d in run(tmp_path, tmp_path / "3.bin", tmp_path / "missing")]
+    assert kinds == ["Document", "Failed", "Document", "Failed", "Failed"]
 
 
 # -- JSONL ---------------------------------------------------------------------
@@ -303,3 +303,10 @@ def test_kind_and_describe() -> None:
     assert describe("a.html.gz").endswith("(gzip)")
     assert describe("a.zip") == "unsupported"
     assert all(kind_of(f"x{s}") for s in SUFFIXES)
+
+
+def test_folder_walk_skips_files_that_are_not_input(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("# notes")
+    (tmp_path / "LICENSE").write_text("MIT")
+    (tmp_path / "page.html").write_text("<html><body><p>hello</p></body></html>")
+    assert [d.location for d in iter_documents([tmp_path])] == [str(tmp_path / "page.html")]
