@@ -35,7 +35,7 @@ def build_input(folder: Path, repeat: int) -> tuple[Path, int]:
     with path.open("w", encoding="utf-8") as out:
         for r in range(repeat):
             for page_id, entry in sorted(truth.items()):
-                html = gzip.open(DATA / "html" / f"{page_id}.html.gz").read().decode("utf-8")
+                html = gzip.decompress((DATA / "html" / f"{page_id}.html.gz").read_bytes()).decode()
                 url = f"{entry['url']}#copy{r}"
                 out.write(json.dumps({"url": url, "html": html}) + "\n")
                 n += 1
