@@ -203,21 +203,16 @@ def _soft(line: _Line) -> bool:
 
 def _extend(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     """Grow the run over adjacent short running-text lines (list items, one-line
-    paragraphs, a lead sentence), bridging at most one other line at a time."""
-    while start > 0 and _soft(lines[start - 1]) or (
-        start > 1 and _soft(lines[start - 2]) and not lines[start - 1].junk and _soft_pair(lines, start - 3)
-    ):
+    paragraphs, a lead sentence), bridging one other line when two soft ones follow."""
+
+    def soft(i: int) -> bool:
+        return 0 <= i < len(lines) and _soft(lines[i])
+
+    while soft(start - 1) or (soft(start - 2) and soft(start - 3) and not lines[start - 1].junk):
         start -= 1
-    while end < len(lines) and _soft(lines[end]) or (
-        end + 1 < len(lines) and _soft(lines[end + 1]) and not lines[end].junk and _soft_pair(lines, end + 2)
-    ):
+    while soft(end) or (soft(end + 1) and soft(end + 2) and not lines[end].junk):
         end += 1
     return start, end
-
-
-def _soft_pair(lines: list[_Line], i: int) -> bool:
-    """Whether line ``i`` is soft too, so a bridged gap is followed by more running text."""
-    return 0 <= i < len(lines) and _soft(lines[i])
 
 
 def _is_subhead(lines: list[_Line], i: int, end: int) -> bool:
@@ -277,7 +272,9 @@ def _drop_blobs(paragraphs: list[Paragraph]) -> list[Paragraph]:
     out = []
     for p in paragraphs:
         if len(p.text) > 1500:
-            inside = sum(1 for q in paragraphs if q is not p and len(q.text) > 40 and q.text in p.text)
+            inside = sum(
+                1 for q in paragraphs if q is not p and len(q.text) > 40 and q.text in p.text
+            )
             if inside >= 3:
                 continue
         out.append(p)
