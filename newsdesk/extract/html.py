@@ -1,98 +1,276 @@
 """HTML page -> Article, with trafilatura doing the heavy lifting.
 
-trafilatura finds the body and most metadata; we keep its structure (subheads
-stay subheads) and add what it does not give: where the date came from, the
-page language, a dateline.
+The page is parsed once; metadata and the body are both read from that tree.
+The body comes from trafilatura in precision mode (it leaves out more of the
+page furniture than the default), with a recall retry when that result is
+short next to the page's own text, since precision mode sometimes drops half
+of a list-like article.  We keep trafilatura's structure (subheads stay
+subheads, table rows stay rows) and then apply :mod:`.htmlrules`, general
+junk-line rules for what every extractor lets through (newsletter prompts,
+"Read more" teasers, photo credits, trailing "About <company>" blurbs).
+
+Metadata is read with trafilatura's own parts but only the ones an
+:class:`~newsdesk.model.Article` needs, and the costly tree searches (author
+bylines, category links) run only when the meta tags had nothing: the full
+``extract_metadata`` costs about as much as the body extraction itself.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import trafilatura
+from htmldate import find_date
 from lxml import etree
+from lxml.html import HtmlElement
+from trafilatura.core import bare_extraction
+from trafilatura.metadata import (
+    META_URL,
+    examine_meta,
+    extract_author,
+    extract_catstags,
+    extract_meta_json,
+    extract_sitename,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Extractor
+from trafilatura.utils import load_html
 
 from ..errors import NoArticle
 from ..model import Article, Document, Paragraph
 from .encoding import looks_binary
+from .htmlrules import clean_paragraphs
 
 # Metadata-only date search: a date found in the page's visible text (a
 # header clock, a "related" teaser) is not evidence of publication.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
-_LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?", re.I)
+_LANG = re.compile(r"^([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]+)?$")
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’\- ]{1,40}?(?:,\s*[A-Z][A-Za-z.'’\- ]{1,30})?)"
     r"(?:\s*\([^)]{1,40}\))?\s*(?:—|–|--|-)\s+\S"
 )
-_BLOCK_TAGS = {"p", "head", "quote", "list", "table", "item", "code"}
+_WS = re.compile(r"\s+")
+
+# trafilatura's output vocabulary: blocks become paragraphs, containers are walked.
+_BLOCKS = {"p", "head", "item", "row", "code", "quote"}
+_CONTAINERS = {"body", "div", "list", "table", "doc", "main", "section", "article"}
+_SKIP = {"graphic", "fw", "note"}
+
+# Precision first; retry for recall when the result is under this share of the
+# page's text and shorter than this many characters (long results are trusted).
+_RECALL_SHARE = 0.25
+_RECALL_MAX_CHARS = 2500
+
+
+@dataclass
+class _Meta:
+    """The metadata an Article needs, read once from the parsed tree."""
+
+    title: str | None = None
+    author: str | None = None
+    url: str | None = None
+    hostname: str | None = None
+    sitename: str | None = None
+    date: str | None = None
+    category: str | None = None
+    description: str | None = None
 
 
 def extract_html(doc: Document) -> Article:
+    """Raise :class:`~newsdesk.errors.NoArticle` when the page holds no article body."""
     raw = doc.content if isinstance(doc.content, bytes) else doc.content.encode("utf-8")
     if not raw.strip():
         raise NoArticle("empty page")
     if looks_binary(raw):
         raise NoArticle("binary data, not an HTML page")
     try:
-        result = trafilatura.bare_extraction(
-            raw,
-            url=doc.url,
-            with_metadata=True,
-            include_comments=False,
-            include_tables=True,
-            date_extraction_params=_DATE_PARAMS,
-        )
+        tree = load_html(raw)
     except (ValueError, TypeError, etree.LxmlError) as exc:  # pragma: no cover - defensive
         raise NoArticle(f"unparseable HTML: {exc}") from exc
-    if result is None or result.body is None:
+    if tree is None:
+        raise NoArticle("unparseable HTML")
+    language = _language(tree)
+    meta = _metadata(tree, doc.url)
+    body = _body(tree, meta.url or doc.url)
+    if body is None:
         raise NoArticle("no article body found in the page")
-    paragraphs = _paragraphs(result.body, result.title)
+    title = (meta.title or doc.hints.get("title") or "").strip()
+    paragraphs = clean_paragraphs(
+        _paragraphs(body), title=title, description=meta.description, language=language
+    )
     if not paragraphs:
         raise NoArticle("no article body found in the page")
-    title = (result.title or doc.hints.get("title") or "").strip() or paragraphs[0].text[:120]
-    published_at, date_source = _date(result.date, doc)
+    title = title or paragraphs[0].text[:120]
+    published_at, date_source = _date(meta.date, doc)
     return Article(
-        url=doc.url or result.url,
-        canonical_url=result.url,
+        url=doc.url or meta.url,
+        canonical_url=meta.url,
         title=title,
         paragraphs=paragraphs,
-        site_name=result.sitename,
-        section=result.categories[0] if result.categories else None,
-        authors=_authors(result.author),
-        dateline=find_dateline(paragraphs[0].text) if paragraphs else None,
+        site_name=meta.sitename,
+        section=meta.category,
+        authors=_authors(meta.author),
+        dateline=find_dateline(paragraphs[0].text),
         published_at=published_at,
         date_source=date_source,
-        language=_language(raw),
-        source=doc.source or result.sitename or result.hostname,
+        language=language,
+        source=doc.source or meta.sitename or meta.hostname,
         location=doc.location,
         content_type="html",
     )
 
 
-def _paragraphs(body: etree._Element, title: str | None) -> list[Paragraph]:
-    """Walk trafilatura's XML body; ``head`` elements are subheads."""
-    out: list[Paragraph] = []
-    for element in body:
-        tag = element.tag if isinstance(element.tag, str) else ""
-        if tag not in _BLOCK_TAGS:
-            continue
-        if tag == "list":
-            texts = [_text(item) for item in element.iter("item")]
-        else:
-            texts = [_text(element)]
-        for text in texts:
-            if not text:
-                continue
-            kind = "h" if tag == "head" else "p"
-            if kind == "h" and not out and title and text.strip() == title.strip():
-                continue  # the headline repeated as the first subhead
-            out.append(Paragraph(text=text, kind=kind))
+def _body(tree: HtmlElement, url: str | None) -> etree._Element | None:
+    """trafilatura's body in precision mode, or in recall mode when that looks cut short.
+
+    ``bare_extraction`` copies a tree it is given, so ``tree`` is reused for the
+    retry without parsing the page again; the retry runs on few pages.
+    """
+    precise = _run(tree, url, precision=True)
+    length = _length(precise)
+    if length >= _RECALL_MAX_CHARS:
+        return precise
+    page = len(_WS.sub(" ", tree.text_content() if tree.find("body") is not None else ""))
+    if precise is not None and length >= _RECALL_SHARE * page:
+        return precise
+    recall = _run(tree, url, precision=False)
+    if recall is not None and _length(recall) > max(1.3 * length, length + 200):
+        return recall
+    return precise
+
+
+def _run(tree: HtmlElement, url: str | None, *, precision: bool) -> etree._Element | None:
+    options = Extractor(
+        fast=True,
+        precision=precision,
+        recall=not precision,
+        comments=False,
+        tables=True,
+        url=url,
+        with_metadata=False,
+    )
+    try:
+        result = bare_extraction(tree, options=options)
+    except (ValueError, TypeError, etree.LxmlError):  # pragma: no cover - defensive
+        return None
+    if result is None or result.body is None or not len(result.body):
+        return None
+    return result.body
+
+
+def _length(body: etree._Element | None) -> int:
+    return 0 if body is None else len(_WS.sub(" ", "".join(body.itertext())).strip())
+
+
+def _metadata(tree: HtmlElement, url: str | None) -> _Meta:
+    """Meta tags and JSON-LD first; tree searches only for what they lacked.
+
+    The same steps as ``trafilatura.metadata.extract_metadata`` minus tags and
+    licence, which an Article does not carry.
+    """
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None
+    # trafilatura's JSON-LD reader has bugs of its own: a crash there costs only the JSON-LD.
+    with contextlib.suppress(Exception):
+        meta = extract_meta_json(tree, meta)
+    out = _Meta(
+        title=meta.title or extract_title(tree),
+        author=meta.author or extract_author(tree),
+        url=meta.url or extract_url(tree, url),
+        description=meta.description,
+    )
+    if out.url:
+        match = META_URL.match(out.url)
+        out.hostname = match[1] if match else None
+    out.date = find_date(tree, url=out.url, **_DATE_PARAMS)  # it copies a tree it is given
+    sitename = meta.sitename or extract_sitename(tree)
+    if sitename:
+        sitename = sitename.lstrip("@")
+        if sitename and "." not in sitename and not sitename[0].isupper():
+            sitename = sitename.title()
+    out.sitename = sitename or out.hostname
+    categories = meta.categories or extract_catstags("category", tree)
+    out.category = categories[0].strip() if categories else None
     return out
 
 
-def _text(element: etree._Element) -> str:
-    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+def _paragraphs(body: etree._Element) -> list[Paragraph]:
+    """Walk trafilatura's XML body into paragraphs; ``head`` elements are subheads.
+
+    Text that trafilatura leaves loose (a tail after a subhead, an inline
+    element directly under a container) becomes a paragraph of its own, so
+    nothing it kept is lost; a table becomes one paragraph per row.
+    """
+    out: list[Paragraph] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = _norm("".join(pending))
+        pending.clear()
+        if text:
+            out.append(Paragraph(text))
+
+    def emit(text: str, kind: str = "p") -> None:
+        for part in re.split(r"\n\s*\n", text):
+            part = _norm(part)
+            if part:
+                out.append(Paragraph(part, "h" if kind == "h" else "p"))
+
+    def walk(element: etree._Element) -> None:
+        if element.text:
+            pending.append(element.text)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag in _SKIP or not tag:
+                pass
+            elif tag == "row":
+                flush()
+                cells = [_norm(_inline(cell)) for cell in child]
+                emit(" | ".join(cell for cell in cells if cell))
+            elif tag == "quote" and any(c.tag in _BLOCKS or c.tag == "list" for c in child):
+                flush()
+                walk(child)
+                flush()
+            elif tag in _BLOCKS:
+                flush()
+                emit(_inline(child), "h" if tag == "head" else "p")
+            elif tag in _CONTAINERS:
+                flush()
+                walk(child)
+                flush()
+            else:  # inline markup (hi, ref, span, lb) loose in a container
+                pending.append(_inline(child))
+            if child.tail:
+                pending.append(child.tail)
+
+    walk(body)
+    flush()
+    return out
+
+
+def _inline(element: etree._Element) -> str:
+    """Text of an element; a line break is a space, two in a row split a paragraph."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "lb":
+            parts.append("\n")
+        elif tag in _SKIP:
+            pass
+        elif tag in _BLOCKS or tag in _CONTAINERS:
+            parts.append("\n\n" + _inline(child) + "\n\n")
+        else:
+            parts.append(_inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip()
 
 
 def _authors(author: str | None) -> list[str]:
@@ -117,9 +295,11 @@ def _date(found: str | None, doc: Document) -> tuple[datetime | None, str]:
     return None, "none"
 
 
-def _language(raw: bytes) -> str | None:
-    match = _LANG.search(raw[:4096])
-    return match.group(1).decode("ascii").lower() if match else None
+def _language(tree: HtmlElement) -> str | None:
+    """``<html lang="ru-RU">`` -> ``"ru"``; the rules in :mod:`.htmlrules` key on it."""
+    value = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
+    match = _LANG.match(value.strip())
+    return match.group(1).lower() if match else None
 
 
 def find_dateline(first_paragraph: str) -> str | None:
