@@ -123,9 +123,19 @@ _COMMENTS = _rx(
     r"join the (?:conversation|discussion)|show comments|view comments|"
     r"комментарии|댓글|コメント|评论)\b",
     r"^\S.{0,40}\s(?:says|said|wrote|writes):?$",
+    r"^(?:deixe uma resposta|deixe um comentário|deja una respuesta|deja un comentario|"
+    r"laisser un commentaire|laisser une réponse|hinterlasse einen kommentar|"
+    r"lascia un commento|lascia una risposta|оставить комментарий|оставьте комментарий)",
+    r"\b(?:your email address will not be published|não será publicado|no será publicada|"
+    r"ne sera pas publiée|wird nicht veröffentlicht|non sarà pubblicato)",
     r"^(?:reply|report|like|flag|permalink)(?:\s*[|·]\s*\w+)*$",
 )
 # "More Washington Examiner", "More From Sports": a Title Case name after "More".
+# "About Ascom", "Sobre Carlos Nadalim": the company or author box after an article.
+_ABOUT = re.compile(
+    r"^(?:About|Sobre|À propos de|A propos de|Über|Acerca de|Informazioni su|Об)"
+    r"(?: (?:the |o |a |el |la |le |der |die |das )?[A-ZÀ-ÖØ-Þ][\w.&'’-]*){1,4}:?$"
+)
 _MORE_FROM = re.compile(r"^More (?:[Ff]rom |[Oo]n |[Ii]n )?(?:[A-Z][\w.&'’-]*(?: |$)){1,5}$")
 _FOOTER = _rx(
     r"©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|todos los derechos|"
@@ -185,7 +195,9 @@ def is_see_also(line: str) -> bool:
 
 def is_section_end(line: str) -> bool:
     """A heading that opens the page's after-article area ("Latest articles", "More Foo News")."""
-    return len(line) < 60 and bool(_SECTION_END.match(line) or _MORE_FROM.match(line))
+    if len(line) >= 60:
+        return False
+    return bool(_SECTION_END.match(line) or _MORE_FROM.match(line) or _ABOUT.match(line))
 
 
 def is_comment_marker(line: str) -> bool:
@@ -258,13 +270,17 @@ def is_related_teaser(line: str) -> bool:
 _URLISH = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+\.[\w.]+|(?<!\w)@\w+")
 
 
+_TIGHT_COMMA = re.compile(r",(?=[^\W\d])")
+
+
 def is_link_or_tag_list(line: str) -> bool:
     """A bare URL, e-mail or @handle line, or a keyword list "a,b,c,d" (no spaces)."""
     urls = sum(len(u) for u in _URLISH.findall(line))
     if urls and urls >= 0.5 * len(line.strip()):
         return True
     commas = line.count(",")
-    return commas >= 4 and line.count(", ") <= commas * 0.3
+    tight = len(_TIGHT_COMMA.findall(line))
+    return tight >= 4 and tight >= commas * 0.7
 
 
 def is_boilerplate(line: str) -> bool:

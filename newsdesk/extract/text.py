@@ -212,7 +212,19 @@ def _extend(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
         start -= 1
     while soft(end) or (soft(end + 1) and soft(end + 2) and not lines[end].junk):
         end += 1
+    # A line ending in ":" announces a list (tour dates, ingredients): take its items.
+    if lines[end - 1].text.rstrip().endswith((":", "：")):
+        while end < len(lines) and _list_item(lines[end]):
+            end += 1
     return start, end
+
+
+def _list_item(line: _Line) -> bool:
+    """An item of a list announced by a colon: short, not furniture, with some content."""
+    t = line.text
+    if line.junk or line.units > 40 or bp.is_section_end(t) or bp.is_comment_marker(t):
+        return False
+    return line.ends or any(c.isdigit() for c in t) or _prose_quality(t) >= 0.5 or t[0] in "-*•–·"
 
 
 def _is_subhead(lines: list[_Line], i: int, end: int) -> bool:
@@ -235,9 +247,14 @@ def _body(lines: list[_Line], start: int, end: int) -> tuple[list[Paragraph], li
     contributors: list[str] = []
     credited = False
     seen: set[str] = set()
+    in_list = False
     for i in range(start, end):
         line = lines[i]
         text = line.text
+        if in_list and _list_item(line) and not line.prose:
+            paragraphs.append(Paragraph(text))
+            continue
+        in_list = False
         if bp.is_source_link(text):
             credited = True
             continue
@@ -258,6 +275,7 @@ def _body(lines: list[_Line], start: int, end: int) -> tuple[list[Paragraph], li
         else:
             continue
         seen.add(text)
+        in_list = text.endswith((":", "："))
     while paragraphs and paragraphs[-1].kind == "h":
         paragraphs.pop()
     paragraphs = _drop_blobs(paragraphs)
