@@ -141,6 +141,8 @@ _FOOTER = _rx(
     r"©|\(c\) ?\d{4}|\bcopyright\b|all rights reserved|todos los derechos|"
     r"все права защищены|무단 ?전재|版权所有|著作権|禁止转载",
     r"^(?:skip to (?:main )?content|back to top|return to top|menu|search|home|close menu)$",
+    r"\bmay not be (?:reproduced|republished|redistributed)\b|"
+    r"\b(?:constitutes|signifies) (?:your )?acceptance of\b|"
     r"\b(?:we|this (?:site|website)) uses? cookies\b|\bby (?:continuing|using) (?:to use )?"
     r"(?:this|our) (?:site|website)",
 )

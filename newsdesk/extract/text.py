@@ -241,6 +241,15 @@ def _is_subhead(lines: list[_Line], i: int, end: int) -> bool:
     return nxt < end and lines[nxt].prose
 
 
+def _near_sentence(lines: list[_Line], i: int) -> bool:
+    """Whether a neighbour of line ``i`` is running prose: a lone line without a full
+    stop belongs to the text around it, while a stack of them is a list of links."""
+    return any(
+        0 <= j < len(lines) and (lines[j].prose or (lines[j].ends and not lines[j].junk))
+        for j in (i - 1, i + 1)
+    )
+
+
 def _body(lines: list[_Line], start: int, end: int) -> tuple[list[Paragraph], list[str], bool]:
     """Paragraphs of the run, the contributors named in it, and whether a source was credited."""
     paragraphs: list[Paragraph] = []
@@ -270,7 +279,7 @@ def _body(lines: list[_Line], start: int, end: int) -> tuple[list[Paragraph], li
             paragraphs.append(Paragraph(text))
         elif _is_subhead(lines, i, end):
             paragraphs.append(Paragraph(text, "h"))
-        elif _soft(line) and (line.units >= 4 or line.ends):
+        elif _soft(line) and (line.ends or (line.units >= 4 and _near_sentence(lines, i))):
             paragraphs.append(Paragraph(text))
         else:
             continue
