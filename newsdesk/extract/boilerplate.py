@@ -162,7 +162,8 @@ _ADDITIONAL = re.compile(
 )
 _HEADLINE_CLICHE = _rx(
     r"\bhere(?:'|’)s (?:why|what|how|who|when|where)\b",
-    r"\b(?:what (?:to|you need to|we) know|what it means|explained|in pictures|in photos)\b",
+    r"\b(?:what (?:to|you need to|we) know|what it means|in pictures|in photos)\b",
+    r"(?:,|:|^) ?explained\b|\bexplained[.?!]?$",
     r"^(?:watch|listen|video|photos|opinion|analysis|live|podcast|quiz|explainer)\s*[:|]",
     r"\bwhy,? and why now\b",
 )
@@ -235,22 +236,26 @@ def headline_score(line: str) -> float:
     """How much a short line reads like the headline of some *other* story.
 
     Sites drop links to related stories between paragraphs; in a text dump
-    they look like short paragraphs.  Headline style: a "Kicker: rest" colon,
-    no closing period on a line of many words, a statement followed by a
-    short rhetorical question, "Here's why", Title Case.  Quotes and
-    attributions pull the score down, since they are prose.
+    they look like short paragraphs.  Headline style: a "Kicker: rest" colon
+    on a line of many words, no closing period on a long line, a statement
+    followed by a short rhetorical question, "Here's why", Title Case.  Quotes,
+    attributions, list-like commas and a closing colon pull the score down:
+    those are prose, list items and list introductions.
     """
     n = units(line)
-    score = 0.0
     core = line.rstrip(_CLOSERS)
-    if _COLON_KICKER.match(line) and n >= 5 and not core.endswith("."):
-        score += 2
+    if not core or core.endswith((":", "：")) or n > 24:
+        return 0.0
+    score = 0.0
+    kicker = _COLON_KICKER.match(line)
+    if kicker and len(line.split(":", 1)[0]) > 2 and not core.endswith("."):
+        score += 2 if n >= 9 else 1
     if not ends_sentence(line) and n >= 9:
         score += 1.5
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", core) if s]
-    if len(sentences) >= 2 and core.endswith("?") and n <= 20:
+    if len(sentences) >= 2 and core.endswith("?") and sentences[-2].endswith(".") and n <= 20:
         score += 2
-    if _HEADLINE_CLICHE.search(line):
+    if n <= 16 and _HEADLINE_CLICHE.search(line):
         score += 2
     words = line.split()
     if len(words) >= 4:
@@ -259,8 +264,8 @@ def headline_score(line: str) -> float:
             score += 1
     if _QUOTE_MARKS.search(line) or re.search(r"\b(?:said|says|told)\b", line):
         score -= 2.5
-    if n > 24:
-        score -= 3
+    if line.count(",") >= 2:
+        score -= 1
     return score
 
 
