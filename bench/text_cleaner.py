@@ -119,6 +119,17 @@ def run(data: Path = DATA) -> dict[str, tuple[Summary, float, dict[str, PageScor
     return out
 
 
+def _nproc() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _page_f1(s: PageScore) -> float:
+    return 2 * s.tp / (2 * s.tp + s.fp + s.fn) if s.tp else 0.0
+
+
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -131,6 +142,7 @@ def _cpu_model() -> str:
 
 def render(results: dict[str, tuple[Summary, float, dict[str, PageScore]]]) -> str:
     n = next(iter(results.values()))[0].pages
+    worst = sorted(results["newsdesk extract_text"][2].items(), key=lambda kv: _page_f1(kv[1]))
     rows = [
         f"| {name} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {ms:.2f} |"
         for name, (s, ms, _) in results.items()
@@ -141,7 +153,7 @@ def render(results: dict[str, tuple[Summary, float, dict[str, PageScore]]]) -> s
             "",
             f"Date: {dt.date.today().isoformat()}. "
             "Command: `.venv/bin/python bench/text_cleaner.py`.",
-            f"Machine: {os.cpu_count()} CPUs (`nproc`), {_cpu_model()}, Python "
+            f"Machine: {_nproc()} CPUs (`nproc`), {_cpu_model()}, Python "
             f"{platform.python_version()}.",
             f"Data: `../shared/bench/article-extraction/text/` ({n} pages), metric in "
             "`bench/metric.py` (token 4-gram multisets, per-page normalised, mean P and R).",
@@ -150,6 +162,10 @@ def render(results: dict[str, tuple[Summary, float, dict[str, PageScore]]]) -> s
             "| method | precision | recall | F1 | median ms/page |",
             "|---|---|---|---|---|",
             *rows,
+            "",
+            "Worst pages for newsdesk (page F1, id): "
+            + ", ".join(f"{_page_f1(s):.2f} `{pid[:12]}`" for pid, s in worst[:8])
+            + ".",
             "",
         ]
     )
@@ -179,12 +195,8 @@ def main(argv: list[str] | None = None) -> int:
     print(section)
     if args.worst:
         _, _, per_page = results["newsdesk extract_text"]
-
-        def f1(s: PageScore) -> float:
-            return 2 * s.tp / (2 * s.tp + s.fp + s.fn) if s.tp else 0.0
-
-        for page_id, s in sorted(per_page.items(), key=lambda kv: f1(kv[1]))[: args.worst]:
-            print(f"{f1(s):.3f}  P={s.precision or 0:.3f} R={s.recall or 0:.3f}  {page_id}")
+        for page_id, s in sorted(per_page.items(), key=lambda kv: _page_f1(kv[1]))[: args.worst]:
+            print(f"{_page_f1(s):.3f}  P={s.precision or 0:.3f} R={s.recall or 0:.3f}  {page_id}")
     if not args.no_write:
         write_section(section)
         subprocess.run(["git", "--no-pager", "diff", "--stat", str(RESULTS)], cwd=ROOT, check=False)

@@ -100,6 +100,7 @@ _FILLER = re.compile(
     re.I,
 )
 _DIGITS = re.compile(r"\d+")
+_ANY_DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W_]+(?:\.[^\W_]+)*", re.U)
 
 # A publication cue; "updated" is weaker evidence and only used when alone.
@@ -169,6 +170,8 @@ def _iso(match: re.Match[str]) -> datetime | None:
 
 def find_date_span(text: str) -> tuple[datetime, int, int] | None:
     """The first date written anywhere in ``text``, with its character span."""
+    if not _ANY_DIGIT.search(text):
+        return None
     best: tuple[datetime, int, int] | None = None
     m = _ISO.search(text)
     if m and (day := _iso(m)) is not None:

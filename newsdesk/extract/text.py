@@ -64,6 +64,7 @@ class _Line:
     ends: bool
     junk: bool
     repeated: bool
+    date: datetime | None  # the date, when the line is nothing but a date
 
     @property
     def prose(self) -> bool:
@@ -81,7 +82,12 @@ def _lines(text: str) -> list[_Line]:
         counts[line] = counts.get(line, 0) + 1
     return [
         _Line(
-            line, bp.units(line), bp.ends_sentence(line), bp.is_boilerplate(line), counts[line] > 1
+            line,
+            bp.units(line),
+            bp.ends_sentence(line),
+            bp.is_boilerplate(line),
+            counts[line] > 1,
+            find_date_line(line),
         )
         for line in raw
     ]
@@ -112,7 +118,7 @@ def _is_header_cue(line: _Line, slug: set[str], title: str | None) -> bool:
     t = line.text
     if line.units > 40:
         return False
-    if (title and t == title) or _BY.match(t) or find_date_line(t) is not None:
+    if (title and t == title) or _BY.match(t) or line.date is not None:
         return True
     return bool(slug) and len(set(_SLUG_WORD.findall(t.lower())) & slug) >= max(2, len(slug) * 0.6)
 
@@ -147,7 +153,7 @@ def _scores(lines: list[_Line], slug: set[str], title: str | None) -> list[float
     counts for a quarter: reader comments can outweigh a short article.
     """
     out = []
-    dated = [i for i, line in enumerate(lines) if line.units <= 12 and find_date_line(line.text)]
+    dated = [i for i, line in enumerate(lines) if line.units <= 12 and line.date]
     listing = _listing_items(lines, dated)
     header_at, bonus_left = -100, True
     prose_seen, after = 0.0, 1.0
@@ -198,7 +204,7 @@ def _soft(line: _Line) -> bool:
         return False
     if not (line.ends or _prose_quality(t) >= 0.5 or bp.cjk_share(t) > 0.3):
         return False
-    return find_date_line(t) is None and not _BY.match(t) and not bp.is_related_teaser(t)
+    return line.date is None and not _BY.match(t) and not bp.is_related_teaser(t)
 
 
 def _extend(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
@@ -235,7 +241,7 @@ def _is_subhead(lines: list[_Line], i: int, end: int) -> bool:
     core = line.text.rstrip(" \"'”’")
     if core.endswith((".", ",", ";", "…")) or bp.is_related_teaser(line.text):
         return False
-    if find_date_line(line.text) is not None:
+    if line.date is not None:
         return False
     nxt = i + 1
     return nxt < end and lines[nxt].prose
@@ -333,7 +339,7 @@ def _title(lines: list[_Line], start: int, url: str | None) -> tuple[int | None,
         t = line.text
         if line.junk or not 3 <= line.units <= 30 or t.endswith((".", ",", ";", ":", "…")):
             continue
-        if find_date_line(t) is not None or _BY.match(t):
+        if line.date is not None or _BY.match(t):
             continue
         score = 1.0 + (1.0 if line.repeated else 0.0) - (start - i) * 0.05
         if slug:
@@ -402,12 +408,12 @@ def extract_text(doc: Document) -> Article:
         date_source = "input" if published else "none"
     page_date = None
     for line in lines[: head_lo + 1]:
-        page_date = find_date_line(line.text)
+        page_date = line.date
         if page_date:
             break
     if published is None:
         for line in lines[head_lo:start]:
-            day = find_date_line(line.text)
+            day = line.date
             if day is not None and day != page_date:
                 published, date_source = day, "text"
                 break
