@@ -214,9 +214,16 @@ def _extend(lines: list[_Line], start: int, end: int) -> tuple[int, int]:
     def soft(i: int) -> bool:
         return 0 <= i < len(lines) and _soft(lines[i])
 
-    while soft(start - 1) or (soft(start - 2) and soft(start - 3) and not lines[start - 1].junk):
+    def lead(i: int) -> bool:  # above the body only whole sentences: headlines stay out
+        return soft(i) and lines[i].ends
+
+    def bridgeable(i: int) -> bool:
+        line = lines[i]
+        return not line.junk and line.date is None and not _BY.match(line.text)
+
+    while lead(start - 1) or (lead(start - 2) and lead(start - 3) and bridgeable(start - 1)):
         start -= 1
-    while soft(end) or (soft(end + 1) and soft(end + 2) and not lines[end].junk):
+    while soft(end) or (soft(end + 1) and soft(end + 2) and bridgeable(end)):
         end += 1
     # A line ending in ":" announces a list (tour dates, ingredients): take its items.
     if lines[end - 1].text.rstrip().endswith((":", "：")):
@@ -237,6 +244,8 @@ def _is_subhead(lines: list[_Line], i: int, end: int) -> bool:
     """A short heading line that introduces the prose after it."""
     line = lines[i]
     if line.units > SUBHEAD_MAX_UNITS or line.units < 1 or line.junk or line.repeated:
+        return False
+    if _BY.match(line.text):
         return False
     core = line.text.rstrip(" \"'”’")
     if core.endswith((".", ",", ";", "…")) or bp.is_related_teaser(line.text):

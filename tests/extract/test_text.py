@@ -188,3 +188,47 @@ def test_quality_gate() -> None:
         scores.append(score(item["articleBody"], pred))
     summary = aggregate(scores)
     assert summary.f1 >= MIN_F1, summary
+
+
+def test_inserted_headlines_on_another_page() -> None:
+    """The teaser rules are general: a different page with other inserted headlines."""
+    p1 = (
+        "The central bank held interest rates steady on Wednesday, saying inflation was "
+        "cooling but remained above its target for the third year in a row."
+    )
+    p2 = (
+        "Officials said they would watch wage growth closely in the coming months, and "
+        "several members argued that cuts could come early next year."
+    )
+    p3 = p1.replace("central bank", "committee")
+    p4 = p2.replace("Officials", "Analysts")
+    page = "\n".join(
+        [
+            "Monday, March 4, 2024",
+            "HomeEconomyFed holds rates as inflation cools",
+            "Fed holds rates as inflation cools",
+            "By Ana Ruiz",
+            p1,
+            "Biden and Xi meet in California: Five takeaways from the summit",
+            p2,
+            "What the vote means",
+            p3,
+            "Inflation cools again. What does it mean for your wallet?",
+            p4,
+            "Read more: Markets rally after the decision",
+            "Related Articles",
+            "Stocks rise as investors cheer the news...",
+        ]
+    )
+    art = extract_text(Document(location="x", content=page, content_type="text"))
+    assert art.title == "Fed holds rates as inflation cools"
+    assert art.section == "Economy"
+    assert art.authors == ["Ana Ruiz"]
+    assert art.page_date == datetime(2024, 3, 4)
+    assert [(p.kind, p.text) for p in art.paragraphs] == [
+        ("p", p1),
+        ("p", p2),
+        ("h", "What the vote means"),
+        ("p", p3),
+        ("p", p4),
+    ]
