@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import functools
 import gzip
 import json
 import os
@@ -25,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import time
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,27 +39,11 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Text cleaner (plain-text pages)"
 
 
-@functools.cache
 def _extractor() -> Callable[[Document], object]:
-    """``newsdesk.extract.extract``; if the HTML side cannot be imported (a checkout
-    where it is half written), stand in an empty module for it: text pages need none."""
-    try:
-        from newsdesk.extract import extract
-    except ImportError as exc:
-        if not (exc.name or "").startswith("newsdesk.extract"):
-            raise
-        print(f"note: HTML extractor not importable ({exc}); stubbed", file=sys.stderr)
-        for name in [m for m in sys.modules if m.startswith("newsdesk.extract")]:
-            del sys.modules[name]
-        stub = types.ModuleType("newsdesk.extract.html")
-        stub.extract_html = _no_html  # type: ignore[attr-defined]
-        sys.modules["newsdesk.extract.html"] = stub
-        from newsdesk.extract import extract
+    """The same entry point as ``newsdesk extract`` and ingest: no benchmark-only path."""
+    from newsdesk.extract import extract
+
     return extract
-
-
-def _no_html(doc: Document) -> object:
-    raise NotImplementedError("HTML extractor not available")
 
 
 def load_pages(data: Path = DATA) -> list[tuple[str, str, bytes]]:
