@@ -40,9 +40,9 @@ from trafilatura.settings import Extractor
 from trafilatura.utils import load_html
 
 from ..errors import NoArticle
-from ..model import Article, Document, Paragraph
+from ..model import Article, Document
 from .encoding import looks_binary
-from .htmlrules import clean_paragraphs
+from .htmlrules import Block, clean_paragraphs
 
 # Metadata-only date search: a date found in the page's visible text (a
 # header clock, a "related" teaser) is not evidence of publication.
@@ -99,7 +99,7 @@ def extract_html(doc: Document) -> Article:
         raise NoArticle("no article body found in the page")
     title = (meta.title or doc.hints.get("title") or "").strip()
     paragraphs = clean_paragraphs(
-        _paragraphs(body), title=title, description=meta.description, language=language
+        _blocks(body), title=title, description=meta.description, language=language
     )
     if not paragraphs:
         raise NoArticle("no article body found in the page")
@@ -149,6 +149,7 @@ def _run(tree: HtmlElement, url: str | None, *, precision: bool) -> etree._Eleme
         recall=not precision,
         comments=False,
         tables=True,
+        links=True,  # kept so the rules can see a paragraph that is all link
         url=url,
         with_metadata=False,
     )
@@ -198,27 +199,33 @@ def _metadata(tree: HtmlElement, url: str | None) -> _Meta:
     return out
 
 
-def _paragraphs(body: etree._Element) -> list[Paragraph]:
-    """Walk trafilatura's XML body into paragraphs; ``head`` elements are subheads.
+def _blocks(body: etree._Element) -> list[Block]:
+    """Walk trafilatura's XML body into blocks; ``head`` elements are subheads.
 
     Text that trafilatura leaves loose (a tail after a subhead, an inline
-    element directly under a container) becomes a paragraph of its own, so
-    nothing it kept is lost; a table becomes one paragraph per row.
+    element directly under a container) becomes a block of its own, so nothing
+    it kept is lost; a table becomes one block per row.  Each block records how
+    much of it was link text, which the junk rules use.
     """
-    out: list[Paragraph] = []
+    out: list[Block] = []
     pending: list[str] = []
+    pending_links = [0]
 
     def flush() -> None:
         text = _norm("".join(pending))
-        pending.clear()
         if text:
-            out.append(Paragraph(text))
+            out.append(Block(text, "p", "loose", min(1.0, pending_links[0] / len(text))))
+        pending.clear()
+        pending_links[0] = 0
 
-    def emit(text: str, kind: str = "p") -> None:
-        for part in re.split(r"\n\s*\n", text):
-            part = _norm(part)
-            if part:
-                out.append(Paragraph(part, "h" if kind == "h" else "p"))
+    def emit(element: etree._Element, text: str, tag: str) -> None:
+        parts = [_norm(part) for part in re.split(r"\n\s*\n", text)]
+        parts = [part for part in parts if part]
+        if not parts:
+            return
+        links = _link_chars(element) / max(1, sum(len(part) for part in parts))
+        for part in parts:
+            out.append(Block(part, "h" if tag == "head" else "p", tag, min(1.0, links)))
 
     def walk(element: etree._Element) -> None:
         if element.text:
@@ -230,26 +237,32 @@ def _paragraphs(body: etree._Element) -> list[Paragraph]:
             elif tag == "row":
                 flush()
                 cells = [_norm(_inline(cell)) for cell in child]
-                emit(" | ".join(cell for cell in cells if cell))
+                emit(child, " | ".join(cell for cell in cells if cell), "row")
             elif tag == "quote" and any(c.tag in _BLOCKS or c.tag == "list" for c in child):
                 flush()
                 walk(child)
                 flush()
             elif tag in _BLOCKS:
                 flush()
-                emit(_inline(child), "h" if tag == "head" else "p")
+                emit(child, _inline(child), tag)
             elif tag in _CONTAINERS:
                 flush()
                 walk(child)
                 flush()
             else:  # inline markup (hi, ref, span, lb) loose in a container
                 pending.append(_inline(child))
+                pending_links[0] += _link_chars(child)
             if child.tail:
                 pending.append(child.tail)
 
     walk(body)
     flush()
     return out
+
+
+def _link_chars(element: etree._Element) -> int:
+    refs = [element] if element.tag == "ref" else element.iter("ref")
+    return sum(len(_norm("".join(ref.itertext()))) for ref in refs)
 
 
 def _inline(element: etree._Element) -> str:
