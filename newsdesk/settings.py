@@ -22,7 +22,7 @@ class Settings:
     max_document_bytes: int = 20 * 1024 * 1024
     host: str = "127.0.0.1"
     port: int = 8000
-    allow_private_addresses: bool = False
+    allow_private_networks: bool = False
     page_size: int = 20
 
     @property
