@@ -26,6 +26,7 @@ from htmldate import find_date
 from lxml import etree
 from lxml.html import HtmlElement
 from trafilatura.core import bare_extraction
+from trafilatura.htmlprocessing import delete_element
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
@@ -53,6 +54,11 @@ _DATELINE = re.compile(
     r"(?:\s*\([^)]{1,40}\))?\s*(?:—|–|--|-)\s+\S"
 )
 _WS = re.compile(r"\s+")
+
+_HIDDEN = etree.XPath(
+    "//*[@hidden or contains(@class, 'rollover') or contains(@class, 'tooltip') or "
+    "contains(@class, 'popover') or contains(@class, 'hovercard')]"
+)
 
 # trafilatura.xpaths.AUTHOR_XPATHS and AUTHOR_DISCARD_XPATHS as Python tests.
 _AUTHOR_TAGS_1 = {"a", "address", "div", "link", "p", "span", "strong"}
@@ -108,6 +114,7 @@ def extract_html(doc: Document) -> Article:
         raise NoArticle("unparseable HTML")
     language = _language(tree)
     meta = _metadata(tree, doc.url)
+    _drop_hidden(tree)
     body = _body(tree, meta.url or doc.url)
     if body is None:
         raise NoArticle("no article body found in the page")
@@ -161,6 +168,18 @@ def _broken(body: etree._Element) -> bool:
     texts = [t for t in ("".join(p.itertext()).strip() for p in body.iter("p")) if t]
     cut = sum(1 for t in texts if t[0].islower() or t[0] in ")]},;:" or t[-1] in "([{")
     return cut >= 2 and cut >= 0.2 * len(texts)
+
+
+def _drop_hidden(tree: HtmlElement) -> None:
+    """Remove hover cards and hidden elements before extraction.
+
+    A name linked in the text often carries a hidden card (the person's photo
+    and latest headlines) that shows on hover; trafilatura reads it as part
+    of the sentence and glues it on.  Their text keeps its place (the tail).
+    """
+    for element in _HIDDEN(tree):
+        if element.getparent() is not None and element.tag not in ("html", "body"):
+            delete_element(element)
 
 
 def _run(tree: HtmlElement, url: str | None, *, precision: bool) -> etree._Element | None:
@@ -307,23 +326,25 @@ def _blocks(body: etree._Element) -> list[Block]:
     """
     out: list[Block] = []
     pending: list[str] = []
-    pending_links = [0]
+    pending_links = [0, 0]  # link characters, links
 
     def flush() -> None:
         text = _norm("".join(pending))
         if text:
-            out.append(Block(text, "p", "loose", min(1.0, pending_links[0] / len(text))))
+            share = min(1.0, pending_links[0] / len(text))
+            out.append(Block(text, "p", "loose", share, pending_links[1]))
         pending.clear()
-        pending_links[0] = 0
+        pending_links[:] = [0, 0]
 
     def emit(element: etree._Element, text: str, tag: str) -> None:
         parts = [_norm(part) for part in re.split(r"\n\s*\n", text)]
         parts = [part for part in parts if part]
         if not parts:
             return
-        links = _link_chars(element) / max(1, sum(len(part) for part in parts))
+        chars, count = _links(element)
+        share = min(1.0, chars / max(1, sum(len(part) for part in parts)))
         for part in parts:
-            out.append(Block(part, "h" if tag == "head" else "p", tag, min(1.0, links)))
+            out.append(Block(part, "h" if tag == "head" else "p", tag, share, count))
 
     def walk(element: etree._Element) -> None:
         if element.text:
@@ -349,7 +370,9 @@ def _blocks(body: etree._Element) -> list[Block]:
                 flush()
             else:  # inline markup (hi, ref, span, lb) loose in a container
                 pending.append(_inline(child))
-                pending_links[0] += _link_chars(child)
+                chars, count = _links(child)
+                pending_links[0] += chars
+                pending_links[1] += count
             if child.tail:
                 pending.append(child.tail)
 
@@ -358,9 +381,10 @@ def _blocks(body: etree._Element) -> list[Block]:
     return out
 
 
-def _link_chars(element: etree._Element) -> int:
-    refs = [element] if element.tag == "ref" else element.iter("ref")
-    return sum(len(_norm("".join(ref.itertext()))) for ref in refs)
+def _links(element: etree._Element) -> tuple[int, int]:
+    """Characters of link text under an element, and how many links."""
+    refs = [element] if element.tag == "ref" else list(element.iter("ref"))
+    return sum(len(_norm("".join(ref.itertext()))) for ref in refs), len(refs)
 
 
 def _inline(element: etree._Element) -> str:

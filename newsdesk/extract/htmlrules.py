@@ -29,14 +29,16 @@ class Block:
     """One paragraph-to-be with what the rules need to know about where it came from.
 
     ``tag`` is trafilatura's element (``p``, ``head``, ``item``, ``row``,
-    ``quote``, ``code``, or ``loose`` for text outside any block) and
-    ``link_share`` the share of the text that was inside links.
+    ``quote``, ``code``, or ``loose`` for text outside any block),
+    ``link_share`` the share of the text that was inside links and ``links``
+    how many links there were.
     """
 
     text: str
     kind: str = "p"
     tag: str = "p"
     link_share: float = 0.0
+    links: int = 0
 
     @property
     def words(self) -> int:
@@ -71,6 +73,7 @@ _PROMPT = re.compile(
     r"(?:\bnewsletters?\b|\b(?:in|to) your inbox\b|"
     r"\bfollow (?:us|him|her|them|me|\S+)\b.{0,40}?\b(?:on )?(?:twitter|facebook|instagram|youtube|"
     r"linkedin|telegram)\b|like us on facebook|"
+    r"\bdelivered (?:to|through|straight to) your\b|"
     r"\b(?:have|got) a (?:news )?tip\b|\b(?:can|may) be (?:reached|contacted) at\b|"
     r"\bshare this (?:article|story|post)\b|\ball rights reserved\b|"
     r"подпис(?:ывайтесь|аться) на|рассылк|"
@@ -145,18 +148,14 @@ class _Context:
 def drop_leading_headline(blocks: list[Block], ctx: _Context) -> list[Block]:
     """The headline and standfirst repeated before the first body paragraph."""
     out = list(blocks)
-    dropped_title = False
-    while out:
+    while out and out[0].words <= 60:
         first = out[0]
-        if first.words > 60:
-            break
-        if _similar(first.text, ctx.title, 0.6 if first.kind == "h" else 0.85):
-            dropped_title = True
-        elif first.kind == "h" and _similar(first.text, ctx.description, 0.8):
-            pass
-        elif first.kind == "h" and dropped_title and len(out) > 1 and out[1].kind == "p":
-            pass  # a standfirst set as a subhead right under the repeated headline
-        else:
+        headline = _similar(first.text, ctx.title, 0.6 if first.kind == "h" else 0.85)
+        standfirst = first.kind == "h" and _similar(first.text, ctx.description, 0.8)
+        # A body does not open on a subhead: a short one first is the headline in
+        # another wording (social or SEO title) or the standfirst set under it.
+        opening = first.kind == "h" and len(out) > 1 and out[1].kind == "p" and first.words <= 25
+        if not (headline or standfirst or opening):
             break
         out.pop(0)
     return out
@@ -188,6 +187,8 @@ def drop_teasers(blocks: list[Block], ctx: _Context) -> list[Block]:
         if _LABEL.match(block.text):
             after_label = True
             continue
+        if block.links >= 2 and block.link_share >= 0.6 and "|" in block.text and block.words <= 60:
+            continue  # linked headlines run together with pipes
         if _is_linkline(block):
             neighbours = blocks[max(0, i - 1) : i] + blocks[i + 1 : i + 2]
             if after_label or any(_is_linkline(n) for n in neighbours):
@@ -198,8 +199,23 @@ def drop_teasers(blocks: list[Block], ctx: _Context) -> list[Block]:
 
 
 def drop_prompts(blocks: list[Block], ctx: _Context) -> list[Block]:
-    """Newsletter, follow-us, tip-line and share prompts, short and self-contained."""
-    return [b for b in blocks if not (b.words <= 45 and _PROMPT.search(b.text))]
+    """Newsletter, follow-us, tip-line and share prompts, short and self-contained.
+
+    A prompt set as a heading ("Morning Briefing newsletter") takes the short
+    sales line under it along.
+    """
+    out: list[Block] = []
+    skip_next = False
+    for block in blocks:
+        if skip_next and block.kind == "p" and block.words <= 30:
+            skip_next = False
+            continue
+        skip_next = False
+        if block.words <= 45 and _PROMPT.search(block.text):
+            skip_next = block.kind == "h"
+            continue
+        out.append(block)
+    return out
 
 
 def drop_furniture(blocks: list[Block], ctx: _Context) -> list[Block]:
@@ -237,7 +253,7 @@ def tidy_text(blocks: list[Block], ctx: _Context) -> list[Block]:
     for block in blocks:
         text = _TRAILING_CTA.sub("", _SHORTCODE.sub("", block.text)).strip()
         if text:
-            out.append(Block(text, block.kind, block.tag, block.link_share))
+            out.append(Block(text, block.kind, block.tag, block.link_share, block.links))
     return out
 
 
