@@ -55,8 +55,9 @@ _DATELINE = re.compile(
 )
 _WS = re.compile(r"\s+")
 
-_HIDDEN = etree.XPath(
-    "//*[@hidden or contains(@class, 'rollover') or contains(@class, 'tooltip') or "
+_HIDDEN = etree.XPath("//body//*[@hidden]")
+_HOVER = etree.XPath(
+    "//*[contains(@class, 'rollover') or contains(@class, 'tooltip') or "
     "contains(@class, 'popover') or contains(@class, 'hovercard')]"
 )
 
@@ -174,11 +175,17 @@ def _drop_hidden(tree: HtmlElement) -> None:
     """Remove hover cards and hidden elements before extraction.
 
     A name linked in the text often carries a hidden card (the person's photo
-    and latest headlines) that shows on hover; trafilatura reads it as part
-    of the sentence and glues it on.  Their text keeps its place (the tail).
+    and latest headlines) that shows on hover; trafilatura reads it as part of
+    the sentence and glues it on.  The card is a hover element nested inside
+    the hover trigger; the trigger's own link (the name) stays, and so does
+    the text after the card (its tail).
     """
+    hover = set(_HOVER(tree))
     for element in _HIDDEN(tree):
         if element.getparent() is not None and element.tag not in ("html", "body"):
+            delete_element(element)
+    for element in hover:
+        if element.tag != "a" and any(a in hover for a in element.iterancestors()):
             delete_element(element)
 
 
