@@ -55,7 +55,8 @@ _DATELINE = re.compile(
 )
 _WS = re.compile(r"\s+")
 
-_HIDDEN = etree.XPath("//body//*[@hidden]")
+_SECTION = etree.XPath('/html/head/meta[@property="article:section"][@content]')
+_HOVER_HINT = re.compile(rb"rollover|tooltip|popover|hovercard")
 _HOVER = etree.XPath(
     "//*[contains(@class, 'rollover') or contains(@class, 'tooltip') or "
     "contains(@class, 'popover') or contains(@class, 'hovercard')]"
@@ -115,7 +116,8 @@ def extract_html(doc: Document) -> Article:
         raise NoArticle("unparseable HTML")
     language = _language(tree)
     meta = _metadata(tree, doc.url)
-    _drop_hidden(tree)
+    if _HOVER_HINT.search(raw):  # a byte scan is far cheaper than the XPath
+        _drop_hover_cards(tree)
     body = _body(tree, meta.url or doc.url)
     if body is None:
         raise NoArticle("no article body found in the page")
@@ -171,8 +173,8 @@ def _broken(body: etree._Element) -> bool:
     return cut >= 2 and cut >= 0.2 * len(texts)
 
 
-def _drop_hidden(tree: HtmlElement) -> None:
-    """Remove hover cards and hidden elements before extraction.
+def _drop_hover_cards(tree: HtmlElement) -> None:
+    """Remove hover cards before extraction.
 
     A name linked in the text often carries a hidden card (the person's photo
     and latest headlines) that shows on hover; trafilatura reads it as part of
@@ -181,9 +183,6 @@ def _drop_hidden(tree: HtmlElement) -> None:
     the text after the card (its tail).
     """
     hover = set(_HOVER(tree))
-    for element in _HIDDEN(tree):
-        if element.getparent() is not None and element.tag not in ("html", "body"):
-            delete_element(element)
     for element in hover:
         if element.tag != "a" and any(a in hover for a in element.iterancestors()):
             delete_element(element)
@@ -241,7 +240,13 @@ def _metadata(tree: HtmlElement, url: str | None) -> _Meta:
         if sitename and "." not in sitename and not sitename[0].isupper():
             sitename = sitename.title()
     out.sitename = sitename or out.hostname
-    categories = meta.categories or extract_catstags("category", tree)
+    # The publisher's own article:section before trafilatura's search of the
+    # page's category links, which is the costliest step here.
+    categories = (
+        meta.categories
+        or [m.get("content", "") for m in _SECTION(tree)]
+        or extract_catstags("category", tree)
+    )
     out.category = categories[0].strip() if categories else None
     return out
 
