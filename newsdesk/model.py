@@ -168,6 +168,35 @@ class Story:
     article_ids: list[int] = field(default_factory=list)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    id: int | None = None
+    representative_id: int | None = None  # the article whose headline is the title
+    n_articles: int = 0
+    n_sources: int = 0  # distinct sources; an article of unknown source counts as one
+    sources: list[str] = field(default_factory=list)
+    articles: list[StoryArticle] = field(default_factory=list)  # timeline, oldest first
+    score: float = 0.0  # Top Stories rank, when it was ranked
+
+
+@dataclass
+class StoryArticle:
+    """One entry of a story's timeline."""
+
+    id: int
+    title: str
+    url: str | None
+    source: str | None
+    at: datetime
+
+
+@dataclass
+class Related:
+    """A scored related link: an article ("See also") or a story ("More like this")."""
+
+    id: int
+    title: str
+    score: float
+    url: str | None = None
+    source: str | None = None
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -184,6 +213,65 @@ def normalise_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(normalise_text(text).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Feed:
+    """A subscribed feed and its polling state (``newsdesk feeds list``).
+
+    ``next_poll_at`` None means due now.  ``failures`` counts consecutive
+    failed polls; at the configured limit the feed is disabled and
+    ``disabled_reason`` says why.  ``etag``/``last_modified`` are only saved
+    once every entry of that version was handled, so an interrupted crawl
+    cannot lose entries behind a 304.
+    """
+
+    id: int
+    url: str
+    title: str | None = None
+    section: str | None = None
+    site_url: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    interval: int = 1800
+    next_poll_at: datetime | None = None
+    last_fetch_at: datetime | None = None
+    last_success_at: datetime | None = None
+    last_status: str | None = None
+    last_error: str | None = None
+    failures: int = 0
+    disabled_reason: str | None = None
+
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_reason is not None
+
+
+@dataclass
+class FeedEntry:
+    """One item of a parsed feed: where its page is and what the feed said of it.
+
+    ``key`` identifies the entry across polls (its guid, else its link);
+    ``content`` is the entry's own HTML (full content, else summary), kept as the
+    fallback when the page itself cannot be fetched or extracted.
+    """
+
+    key: str
+    url: str | None
+    title: str | None = None
+    published_at: str | None = None  # ISO 8601, UTC
+    author: str | None = None
+    content: str | None = None
+
+
+@dataclass
+class ParsedFeed:
+    """A feed as parsed: its title, site link and entries, newest as the feed lists them."""
+
+    title: str | None
+    site_url: str | None
+    entries: list[FeedEntry] = field(default_factory=list)
+    version: str | None = None
 
 
 @dataclass
@@ -217,3 +305,49 @@ class FailureRecord:
     error: str
     failed_at: datetime
     url: str | None = None
+
+
+@dataclass(frozen=True)
+class CopySignature:
+    """What copy detection needs of one body, computed in the extraction workers.
+
+    ``minhash`` is the raw MinHash (little-endian uint32s) kept so the index can
+    be re-banded later without re-reading bodies; ``bands`` are the LSH bucket
+    keys (positive 63-bit ints, band number folded in) the store indexes;
+    ``text_hash`` is equal for bodies with the same words (the exact step).
+    """
+
+    text_hash: str
+    words: int
+    minhash: bytes
+    bands: tuple[int, ...]
+
+
+@dataclass
+class CopyMember:
+    """The facts about one member of a copy group that origin choice and the
+    republish flag weigh (no body: ``lead`` is its first few hundred characters,
+    where wire credits and "Originally published by" notes sit)."""
+
+    id: int
+    title: str
+    url: str | None = None
+    location: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    source_link: str | None = None
+    published_at: datetime | None = None
+    date_source: str = "none"
+    page_date: datetime | None = None
+    words: int = 0
+    lead: str = ""
+
+
+@dataclass
+class CopyGroup:
+    """Copies of one article across sources, with the chosen original and why."""
+
+    id: int
+    members: list[CopyMember]
+    original_id: int | None = None
+    origin_reason: str | None = None

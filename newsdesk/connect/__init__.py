@@ -1,0 +1,1 @@
+"""Connecting articles to each other: copies of one text (duplicates), stories."""
