@@ -77,9 +77,13 @@ _PROMPT = re.compile(
     r"\b(?:have|got) a (?:news )?tip\b|\b(?:can|may) be (?:reached|contacted) at\b|"
     r"\bshare this (?:article|story|post)\b|\ball rights reserved\b|"
     r"подпис(?:ывайтесь|аться) на|рассылк|"
-    r"뉴스레터|구독하기|メルマガ|ニュースレター|订阅我们|关注我们)",
-    re.I,
-)
+    r"뉴스레터|구독하기|メルマガ|ニュースレター|订阅我们|关注我们)"
+)  # matched against casefolded text: re.I makes every alternative slower
+_PROMPT_KEYS = (
+    "newsletter", "inbox", "follow", "like us", "delivered", "tip", "reached", "contacted",
+    "share this", "rights reserved", "подпис", "рассылк", "뉴스레터", "구독", "メルマガ",
+    "ニュースレター", "订阅", "关注",
+)  # fmt: skip
 _STAMP = re.compile(
     r"^\s*(?:updated|last updated|published|posted|first published|modified)"
     r"(?: on| at)?\s*:?\s*[\w ,.:/\-]{0,40}\d[\w ,.:/\-]{0,40}$",
@@ -198,6 +202,13 @@ def drop_teasers(blocks: list[Block], ctx: _Context) -> list[Block]:
     return out
 
 
+def _is_prompt(text: str) -> bool:
+    folded = text.casefold()
+    # Substring checks first: running the regex's many alternatives at every
+    # position of every block cost more than all the other rules together.
+    return any(key in folded for key in _PROMPT_KEYS) and bool(_PROMPT.search(folded))
+
+
 def drop_prompts(blocks: list[Block], ctx: _Context) -> list[Block]:
     """Newsletter, follow-us, tip-line and share prompts, short and self-contained.
 
@@ -211,7 +222,7 @@ def drop_prompts(blocks: list[Block], ctx: _Context) -> list[Block]:
             skip_next = False
             continue
         skip_next = False
-        if block.words <= 45 and _PROMPT.search(block.text):
+        if block.words <= 45 and _is_prompt(block.text):
             skip_next = block.kind == "h"
             continue
         out.append(block)
@@ -251,8 +262,14 @@ def tidy_text(blocks: list[Block], ctx: _Context) -> list[Block]:
     """Strip CMS shortcodes and trailing "Click to tweet" buttons inside a block."""
     out = []
     for block in blocks:
-        text = _TRAILING_CTA.sub("", _SHORTCODE.sub("", block.text)).strip()
-        if text:
+        text = block.text
+        if "[" in text:
+            text = _SHORTCODE.sub("", text).strip()
+        if "weet" in text:
+            text = _TRAILING_CTA.sub("", text).strip()
+        if text == block.text:
+            out.append(block)
+        elif text:
             out.append(Block(text, block.kind, block.tag, block.link_share, block.links))
     return out
 
