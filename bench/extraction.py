@@ -247,9 +247,20 @@ def render(all_results: dict[str, Result], command: str) -> str:
         "Times are interleaved per page in one process, one page at a time. "
         "An extractor that raises counts as an empty prediction.",
         "",
+        "newsdesk on HTML (`newsdesk/extract/html.py`, `htmlrules.py`): one parse; trafilatura "
+        "in precision mode (fast, comments off, links kept for counting) with a recall retry "
+        "only when the result is short or cut at links; hover cards removed first; then "
+        "general junk rules (repeated headline/standfirst, teasers and linked-headline lists, "
+        "newsletter/follow/tip prompts, credits, stamps, counters); metadata from meta tags "
+        "and JSON-LD with a one-pass byline search.",
+        "",
     ]
     for mode, results in all_results.items():
         lines += _table(mode, results)
+        if NEWSDESK in results:
+            worst = sorted(results[NEWSDESK][2].items(), key=lambda kv: _f1(kv[1]))[:8]
+            listed = ", ".join(f"{_f1(s):.2f} `{page_id[:12]}`" for page_id, s in worst)
+            lines += [f"Worst {mode} pages for newsdesk (page F1, id): {listed}.", ""]
     return "\n".join(lines)
 
 
