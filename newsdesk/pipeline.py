@@ -16,6 +16,7 @@ from .extract import extract
 from .ingest import iter_documents
 from .model import Article, Document, Failed
 from .parallel import Executor, InlineExecutor, ProcessExecutor
+from .pipeline_stories import cluster_articles
 from .settings import Settings
 from .store.base import Store
 
@@ -57,6 +58,11 @@ def _crashed(item: object, exc: BaseException) -> Extracted:
     )
 
 
+# New articles join stories in batches: IDF is updated with the whole batch
+# first, and one write transaction per batch keeps up with ingest.
+STORY_BATCH = 1000
+
+
 def make_executor(settings: Settings) -> Executor:
     if settings.worker_count <= 1:
         return InlineExecutor()
@@ -70,6 +76,7 @@ class IngestReport:
     known: int = 0
     failed: list[Failed] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
+    clustered: int = 0  # articles placed into stories (pipeline_stories)
 
     @property
     def total(self) -> int:
@@ -98,6 +105,7 @@ def ingest_documents(
 ) -> IngestReport:
     """Extract in the executor, store here, one item at a time."""
     report = IngestReport()
+    pending: list[tuple[int, Article]] = []  # new articles waiting to join stories
     own_executor = executor is None
     runner = make_executor(settings) if executor is None else executor
     try:
@@ -109,8 +117,15 @@ def ingest_documents(
                 article_id, status = store.add_article(result.article, result.document)
                 report.article_ids.append(article_id)
                 setattr(report, status, getattr(report, status) + 1)
+                if status == "stored":
+                    pending.append((article_id, result.article))
+                if len(pending) >= STORY_BATCH:
+                    report.clustered += cluster_articles(store, pending).clustered
+                    pending = []
             if on_item is not None:
                 on_item(result)
+        if pending:
+            report.clustered += cluster_articles(store, pending).clustered
     finally:
         if own_executor:
             runner.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal, Protocol
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, Literal, Protocol
 
-from ..model import Article, Document, Failed, FailureRecord, SearchHit, StoredArticle
+from ..model import Article, Document, Failed, FailureRecord, SearchHit, StoredArticle, Story
 
 IngestStatus = Literal["stored", "known", "updated"]
 
@@ -31,3 +33,39 @@ class Store(Protocol):
     def count_articles(self) -> int: ...
 
     def close(self) -> None: ...
+
+    # -- stories (issue 6; SQL in store/stories.py, clustering in connect/stories.py)
+
+    def add_story_terms(self, deltas: Mapping[str, int], n_docs: int) -> None:
+        """Add to the document frequencies that IDF is computed from."""
+
+    def story_doc_freqs(self, terms: Iterable[str]) -> tuple[dict[str, int], int]: ...
+
+    def story_known_articles(self, article_ids: list[int]) -> set[int]: ...
+
+    def story_topics_between(
+        self, start: datetime, end: datetime, touched_since: datetime
+    ) -> list[dict[str, Any]]: ...
+
+    def story_topic_members(self, topic_ids: list[int]) -> list[dict[str, Any]]: ...
+
+    def save_story_run(self, run: Mapping[str, Any]) -> None:
+        """Write one clustering run (members, topics, stories) in one transaction."""
+
+    def story_of(self, article_id: int) -> dict[str, Any] | None: ...
+
+    def story_members(self, story_id: int) -> list[dict[str, Any]]: ...
+
+    def get_story(self, story_id: int) -> Story | None: ...
+
+    def stories(self, limit: int | None = None, with_articles: bool = True) -> list[Story]: ...
+
+    def story_totals(
+        self, *, ids: list[int] | None = None, topic_ids: list[int] | None = None
+    ) -> list[tuple[int, dict[str, float]]]: ...
+
+    def stories_since(self, since: datetime | None, growth_since: datetime) -> list[Story]: ...
+
+    def latest_story_time(self) -> datetime | None: ...
+
+    def stories_with_articles(self, story_ids: list[int]) -> list[Story]: ...

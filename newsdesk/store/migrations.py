@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, update
 
 from ..errors import SchemaError
 from . import schema
+from . import stories as story_tables
 from .sqlite import SQLITE_FTS_DDL
 
 
@@ -34,6 +35,7 @@ def _full_text_index(conn: Connection) -> None:
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _initial_tables,
     _full_text_index,
+    story_tables.create_tables,  # stories, topics, term statistics (issue 6)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -38,6 +38,7 @@ from . import sqlite
 from .base import IngestStatus
 from .migrations import migrate
 from .schema import articles, documents, failures
+from .stories import StoryStoreMixin
 
 
 def database_url(db: str) -> str:
@@ -61,7 +62,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-class SqlStore:
+class SqlStore(StoryStoreMixin):
     """The :class:`~.base.Store` on a SQLAlchemy engine."""
 
     def __init__(self, db: str) -> None:

@@ -1,0 +1,343 @@
+"""Stories: incremental clustering of articles into real-world events, and Top Stories.
+
+Pure functions and plain data: no store, no SQL.  Clustering works on two levels,
+because one similarity threshold cannot both gather a story's articles and keep
+two similar events apart (two earthquakes, two boxing title defences):
+
+* **Topics** are loose groups built online by average linkage: a new article
+  joins the topic whose articles it is, on average, most similar to (cosine of
+  TF-IDF vectors, computed exactly from each topic's vector *sum*), if that is
+  at least :attr:`StoryParams.join`, and only within the time window.  An
+  article similar enough to two topics merges them, so topics form and merge as
+  articles arrive in any order, and nothing is re-clustered but the topics an
+  article touched.
+* **Stories** are the events inside one topic.  Each touched topic is split
+  again with *local* weights: a feature present in most of the topic's articles
+  ("earthquake", "Klitschko") is what the topic is about and is damped, so the
+  features that differ (who, where, the score) decide.  The split is a
+  recursive average-linkage bisection that stops when the two halves are not
+  clearly less similar to each other than within themselves
+  (:attr:`StoryParams.split_ratio`): a relative test, so it does not depend on
+  how long or wordy a topic's articles are.
+
+Stories keep their ids across re-splits: a new group takes the old id most of
+its articles had (:func:`keep_ids`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from .features import Vector, add_into, dot, top_terms
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """Clustering knobs; the defaults were chosen on ECB+ (see bench/RESULTS.md)."""
+
+    join: float = 0.07  # mean cosine to a topic's articles needed to join it
+    split_ratio: float = 0.3  # split when between-halves similarity < ratio x within
+    min_side: int = 2  # a split must leave at least this many articles on each side
+    window: timedelta = timedelta(days=7)  # no topic spans a gap longer than this
+    candidates: int = 20  # topics scored exactly per article, found by heaviest terms
+    probe_terms: int = 30
+    sum_terms: int = 1000  # features kept in a stored topic sum
+    max_split: int = 1500  # a topic is split over at most its newest articles
+
+
+@dataclass
+class Member:
+    """An article as clustering sees it."""
+
+    article_id: int
+    vector: Vector
+    at: datetime
+    source: str | None
+    title: str
+    story_id: int | None = None  # its story before this run, if any
+    dated: bool = True  # False: ``at`` is only when it arrived, not when it happened
+
+
+@dataclass
+class Topic:
+    """A loose group of articles; ``key`` is its id, negative while it is new.
+
+    ``first``/``last`` span its *dated* articles only (None when it has none):
+    an article without a date of its own is not kept out of any topic by time.
+    """
+
+    key: int
+    size: int
+    total: Vector
+    first: datetime | None
+    last: datetime | None
+    new_members: list[Member] = field(default_factory=list)
+    absorbed: list[int] = field(default_factory=list)  # keys of topics merged into it
+
+
+class TopicIndex:
+    """Online average-linkage over topics, with an inverted index for candidates."""
+
+    def __init__(self, topics: list[Topic], params: StoryParams) -> None:
+        self.params = params
+        self.topics: dict[int, Topic] = {t.key: t for t in topics}
+        self.postings: dict[str, set[int]] = {}
+        for t in topics:
+            self._index(t)
+        self._next_key = -1
+        self.touched: set[int] = set()
+        self.merged_away: set[int] = set()
+
+    def _index(self, topic: Topic, terms: Vector | None = None) -> None:
+        for term in terms if terms is not None else topic.total:
+            self.postings.setdefault(term, set()).add(topic.key)
+
+    def _in_window(self, topic: Topic, member: Member) -> bool:
+        if not member.dated or topic.first is None or topic.last is None:
+            return True
+        w = self.params.window
+        return topic.first - w <= member.at <= topic.last + w
+
+    def scores(self, member: Member) -> list[tuple[float, int]]:
+        """Mean cosine of ``member`` to each candidate topic's articles, best first."""
+        vector = member.vector
+        probe = sorted(vector.items(), key=lambda kv: -kv[1])[: self.params.probe_terms]
+        rough: Counter[int] = Counter()
+        for term, weight in probe:
+            for key in self.postings.get(term, ()):
+                rough[key] += weight * self.topics[key].total.get(term, 0.0) / self.topics[key].size
+        out = []
+        for key, _ in rough.most_common(self.params.candidates):
+            topic = self.topics[key]
+            if self._in_window(topic, member):
+                out.append((dot(vector, topic.total) / topic.size, key))
+        out.sort(reverse=True)
+        return out
+
+    def add(self, member: Member) -> Topic:
+        """Put ``member`` in its best topic (merging topics it bridges) or a new one."""
+        scores = [(s, k) for s, k in self.scores(member) if s >= self.params.join]
+        if not scores:
+            topic = Topic(self._next_key, 0, {}, None, None)
+            self._next_key -= 1
+            self.topics[topic.key] = topic
+        else:
+            topic = self.topics[scores[0][1]]
+        self._join(topic, member)
+        for _, key in scores[1:]:
+            other = self.topics.get(key)
+            if other is None or key == topic.key:
+                continue
+            if dot(topic.total, other.total) / (topic.size * other.size) >= self.params.join:
+                topic = self._merge(topic, other)
+        return topic
+
+    def _join(self, topic: Topic, member: Member) -> None:
+        add_into(topic.total, member.vector)
+        topic.size += 1
+        if member.dated:
+            topic.first = _min(topic.first, member.at)
+            topic.last = _max(topic.last, member.at)
+        topic.new_members.append(member)
+        self._index(topic, member.vector)
+        self.touched.add(topic.key)
+
+    def _merge(self, a: Topic, b: Topic) -> Topic:
+        """Merge the smaller topic into the larger; an existing id wins over a new one."""
+        if (a.key > 0) != (b.key > 0):
+            keep, gone = (a, b) if a.key > 0 else (b, a)
+        else:
+            keep, gone = (a, b) if a.size >= b.size else (b, a)
+        add_into(keep.total, gone.total)
+        keep.size += gone.size
+        keep.first = _min(keep.first, gone.first)
+        keep.last = _max(keep.last, gone.last)
+        keep.new_members.extend(gone.new_members)
+        keep.absorbed.extend([gone.key, *gone.absorbed])
+        for term in gone.total:
+            keys = self.postings.get(term)
+            if keys is not None:
+                keys.discard(gone.key)
+                keys.add(keep.key)
+        del self.topics[gone.key]
+        self.touched.discard(gone.key)
+        self.merged_away.add(gone.key)
+        self.touched.add(keep.key)
+        return keep
+
+    def changed(self) -> list[Topic]:
+        """Touched topics, their sums trimmed to what is worth storing."""
+        out = []
+        for key in sorted(self.touched):
+            topic = self.topics[key]
+            topic.total = top_terms(topic.total, self.params.sum_terms)
+            out.append(topic)
+        return out
+
+
+def _min(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _max(a: datetime | None, b: datetime | None) -> datetime | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def split_topic(members: list[Member], params: StoryParams) -> list[list[Member]]:
+    """The stories inside one topic: recursive bisection on locally re-weighted vectors."""
+    if len(members) < 2 * params.min_side:
+        return [members]
+    sims = _local_similarities([m.vector for m in members])
+    groups = _bisect(sims, np.arange(len(members)), params)
+    return [[members[i] for i in group] for group in groups]
+
+
+def _local_similarities(vectors: list[Vector]) -> np.ndarray:
+    """Cosine similarities after damping features common across the whole topic."""
+    vocab: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[float] = []
+    for i, vec in enumerate(vectors):
+        for term, weight in vec.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(term, len(vocab)))
+            vals.append(weight)
+    n = len(vectors)
+    matrix = np.zeros((n, len(vocab)), dtype=np.float32)
+    matrix[rows, cols] = vals
+    df = np.count_nonzero(matrix, axis=0)
+    matrix *= np.log((1.0 + n) / (1.0 + df)).astype(np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    matrix /= np.where(norms == 0, 1.0, norms)
+    return matrix @ matrix.T
+
+
+def _bisect(sims: np.ndarray, idx: np.ndarray, params: StoryParams) -> list[np.ndarray]:
+    stack, done = [idx], []
+    while stack:
+        part = stack.pop()
+        halves = _halves(sims, part, params)
+        if halves is None:
+            done.append(part)
+        else:
+            stack.extend(halves)
+    return done
+
+
+def _halves(
+    sims: np.ndarray, part: np.ndarray, params: StoryParams
+) -> tuple[np.ndarray, np.ndarray] | None:
+    n = len(part)
+    if n < 2 * params.min_side:
+        return None
+    sub = sims[np.ix_(part, part)]
+    dist = np.clip(1.0 - sub, 0.0, None).astype(np.float64)
+    np.fill_diagonal(dist, 0.0)
+    labels = fcluster(linkage(squareform(dist, checks=False), "average"), 2, "maxclust")
+    a, b = np.where(labels == 1)[0], np.where(labels == 2)[0]
+    if len(a) < params.min_side or len(b) < params.min_side:
+        return None
+    between = float(sub[np.ix_(a, b)].mean())
+    within = (_within(sub, a) * len(a) + _within(sub, b) * len(b)) / n
+    if between < params.split_ratio * within:
+        return part[a], part[b]
+    return None
+
+
+def _within(sub: np.ndarray, group: np.ndarray) -> float:
+    block = sub[np.ix_(group, group)]
+    k = len(group)
+    return float((block.sum() - np.trace(block)) / (k * (k - 1)))
+
+
+def keep_ids(groups: list[list[Member]]) -> list[int | None]:
+    """The old story id each group keeps: the one most of its articles had, used once."""
+    claims = []
+    for g, group in enumerate(groups):
+        for story_id, count in Counter(m.story_id for m in group if m.story_id).items():
+            claims.append((count, -g, story_id))
+    result: list[int | None] = [None] * len(groups)
+    used: set[int] = set()
+    for _count, neg_g, story_id in sorted(claims, reverse=True):
+        g = -neg_g
+        if result[g] is None and story_id not in used:
+            result[g] = story_id
+            used.add(story_id)
+    return result
+
+
+@dataclass
+class StoryDraft:
+    """A story as computed, before the store gives it an id."""
+
+    story_id: int | None
+    topic_key: int
+    members: list[Member]
+    title: str
+    representative_id: int
+    first_seen: datetime
+    last_seen: datetime
+    sources: list[str]
+    total: Vector
+
+
+def summarise(story_id: int | None, topic_key: int, members: list[Member]) -> StoryDraft:
+    """Headline = the article nearest the story's centre (its most typical report)."""
+    total: Vector = {}
+    for m in members:
+        add_into(total, m.vector)
+    best = max(members, key=lambda m: (dot(m.vector, total), -m.at.timestamp()))
+    sources = sorted({m.source for m in members if m.source})
+    return StoryDraft(
+        story_id=story_id,
+        topic_key=topic_key,
+        members=members,
+        title=best.title,
+        representative_id=best.article_id,
+        first_seen=min(m.at for m in members),
+        last_seen=max(m.at for m in members),
+        sources=sources,
+        total=top_terms(total, StoryParams.sum_terms),
+    )
+
+
+def distinct_sources(members: list[Member]) -> int:
+    """Known sources count once each; an article of unknown source counts as its own."""
+    known = {m.source for m in members if m.source}
+    return len(known) + sum(1 for m in members if not m.source)
+
+
+# -- Top Stories -------------------------------------------------------------
+
+HALF_LIFE = timedelta(hours=24)
+GROWTH_WINDOW = timedelta(hours=6)
+
+
+def top_story_score(
+    n_sources: int,
+    n_articles: int,
+    last_seen: datetime,
+    recent_articles: int,
+    now: datetime,
+    half_life: timedelta = HALF_LIFE,
+) -> float:
+    """Distinct sources first, then volume, decayed by age, lifted by recent growth.
+
+    Sources dominate because many outlets reporting an event is what makes it
+    news; articles add only logarithmically (one site posting ten updates is
+    not ten sources).  Age halves the score every ``half_life``; the share of a
+    story's articles that arrived within :data:`GROWTH_WINDOW` lifts a story
+    that is breaking now by up to 50 %.
+    """
+    age = max((now - last_seen).total_seconds(), 0.0)
+    decay = 0.5 ** (age / half_life.total_seconds())
+    growth = recent_articles / n_articles if n_articles else 0.0
+    return (n_sources + 0.5 * math.log1p(n_articles)) * decay * (1.0 + 0.5 * growth)
