@@ -7,6 +7,7 @@ from charset_normalizer import from_bytes
 from ..errors import DecodeError, UnsupportedInput
 
 _SNIFF = 8192
+_NOT_CONTROL = bytes(range(9, 14)) + bytes(range(32, 256))
 
 
 def looks_binary(data: bytes) -> bool:
@@ -14,7 +15,8 @@ def looks_binary(data: bytes) -> bool:
     head = data[:_SNIFF]
     if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff"))):
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    # bytes.translate deletes every byte that is *not* a control: C speed.
+    controls = len(head.translate(None, _NOT_CONTROL))
     return bool(head) and controls / len(head) > 0.05
 
 
