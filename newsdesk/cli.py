@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import pipeline
+from . import cli_copies, pipeline, pipeline_copies
 from .errors import NewsdeskError
 from .ingest import iter_documents
 from .model import Article, Failed, StoredArticle
@@ -214,17 +214,38 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
     settings = _settings(db=db)
     with _open(settings) as store:
         stored = store.get_article(article_id)
-    if stored is None:
-        raise click.ClickException(f"no article with id {article_id}")
+        if stored is None:
+            raise click.ClickException(f"no article with id {article_id}")
+        copies = pipeline_copies.copies_json(store, stored)  # issue 5
+        copies_text = cli_copies.show_text(store, stored) if fmt != "json" else ""
     if fmt == "json":
         payload = {
             "id": stored.id,
             "ingested_at": stored.ingested_at.isoformat(),
             **stored.article.to_dict(),
+            **copies,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(_as_text(stored.article))
+        click.echo(_as_text(stored.article) + copies_text)
+
+
+@main.command()
+@click.argument("article_id", type=int, required=False)
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
+@click.option("--limit", type=int, default=None, help="At most this many groups.")
+def copies(article_id: int | None, db: str | None, fmt: str, limit: int | None) -> None:
+    """Copies of one article across sources: each group, its original and why."""
+    settings = _settings(db=db)
+    with _open(settings) as store:
+        try:
+            groups = cli_copies.groups_for(store, article_id, limit)
+        except LookupError as exc:
+            raise click.ClickException(str(exc)) from exc
+    if article_id is not None and not groups:
+        err_console.print(f"article {article_id} has no copies")
+    cli_copies.echo_groups(groups, fmt)
 
 
 @main.command()

@@ -11,11 +11,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from os import PathLike
 
+from .connect.duplicates import copy_signature
 from .errors import NewsdeskError
 from .extract import extract
 from .ingest import iter_documents
-from .model import Article, Document, Failed
+from .model import Article, CopySignature, Document, Failed
 from .parallel import Executor, InlineExecutor, ProcessExecutor
+from .pipeline_copies import link_copies
 from .pipeline_stories import cluster_articles
 from .settings import Settings
 from .store.base import Store
@@ -28,6 +30,7 @@ class Extracted:
     document: Document | None
     article: Article | None = None
     failed: Failed | None = None
+    copy_signature: CopySignature | None = None  # computed here: it costs as much as a parse
 
 
 def extract_document(doc: Document) -> Article | Failed:
@@ -47,7 +50,7 @@ def _work(item: Document | Failed) -> Extracted:
     result = extract_document(item)
     if isinstance(result, Failed):
         return Extracted(document=None, failed=result)
-    return Extracted(document=item, article=result)
+    return Extracted(document=item, article=result, copy_signature=copy_signature(result.body))
 
 
 def _crashed(item: object, exc: BaseException) -> Extracted:
@@ -117,6 +120,14 @@ def ingest_documents(
                 article_id, status = store.add_article(result.article, result.document)
                 report.article_ids.append(article_id)
                 setattr(report, status, getattr(report, status) + 1)
+                if status != "known":
+                    link_copies(
+                        store,
+                        article_id,
+                        result.copy_signature or copy_signature(result.article.body),
+                        result.article.body,
+                        updated=status == "updated",
+                    )
                 if status == "stored":
                     pending.append((article_id, result.article))
                 if len(pending) >= STORY_BATCH:

@@ -494,8 +494,12 @@ def copy_diff(copy: DiffSide, original: DiffSide) -> CopyDiff:
     o_norm = [normalise_text(p) for p in original.paragraphs]
     c_norm = [normalise_text(p) for p in copy.paragraphs]
     o_set, c_set = set(o_norm), set(c_norm)
-    dropped = [p for p, n in zip(original.paragraphs, o_norm, strict=True) if n not in c_set]
-    added = [p for p, n in zip(copy.paragraphs, c_norm, strict=True) if n not in o_set]
+    # A paragraph still on the other page (the two extractors classified it
+    # differently, e.g. a credit line kept as body on one side only) is not a change.
+    c_page = {normalise_text(line) for line in copy.page_lines or []} | c_set
+    o_page = {normalise_text(line) for line in original.page_lines or []} | o_set
+    dropped = [p for p, n in zip(original.paragraphs, o_norm, strict=True) if n not in c_page]
+    added = [p for p, n in zip(copy.paragraphs, c_norm, strict=True) if n not in o_page]
     changed = _pair_changed(dropped[:200], added[:200])
     gone = {a for a, _ in changed} | {b for _, b in changed}
     diff.paragraphs_changed = changed[:MAX_DIFF_ITEMS]

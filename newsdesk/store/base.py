@@ -6,7 +6,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
-from ..model import Article, Document, Failed, FailureRecord, SearchHit, StoredArticle, Story
+from ..model import (
+    Article,
+    CopyGroup,
+    CopySignature,
+    Document,
+    Failed,
+    FailureRecord,
+    SearchHit,
+    StoredArticle,
+    Story,
+)
 
 IngestStatus = Literal["stored", "known", "updated"]
 
@@ -69,3 +79,25 @@ class Store(Protocol):
     def latest_story_time(self) -> datetime | None: ...
 
     def stories_with_articles(self, story_ids: list[int]) -> list[Story]: ...
+
+    # -- copies (issue 5; SQL in store/copies.py, detection in connect/duplicates.py)
+
+    def index_copy_signature(self, article_id: int, signature: CopySignature | None) -> None:
+        """Store (or clear) an article's copy signature and its LSH bucket keys."""
+
+    def copy_candidates(
+        self, article_id: int, signature: CopySignature, limit: int = 50
+    ) -> list[tuple[int, bool, str]]:
+        """``(id, same_text, body)`` of possible copies, for the caller to verify."""
+
+    def join_copy_group(self, article_id: int, others: list[int]) -> int: ...
+
+    def leave_copy_group(self, article_id: int) -> int | None: ...
+
+    def set_copy_origin(self, group_id: int, original_id: int, reason: str) -> None: ...
+
+    def copy_group(self, group_id: int) -> CopyGroup | None: ...
+
+    def copy_group_of(self, article_id: int) -> CopyGroup | None: ...
+
+    def copy_groups(self, limit: int | None = None) -> list[CopyGroup]: ...

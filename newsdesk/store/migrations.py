@@ -12,6 +12,7 @@ from collections.abc import Callable
 from sqlalchemy import Connection, func, insert, inspect, select, update
 
 from ..errors import SchemaError
+from . import copies as copy_tables
 from . import schema
 from . import stories as story_tables
 from .sqlite import SQLITE_FTS_DDL
@@ -36,6 +37,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _initial_tables,
     _full_text_index,
     story_tables.create_tables,  # stories, topics, term statistics (issue 6)
+    copy_tables.create_tables,  # copy signatures, LSH buckets, copy groups (issue 5)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
