@@ -24,6 +24,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from ..errors import StoreError
+from ..pipeline_copies import copy_view
 from ..settings import Settings
 from . import render
 from .security import NONCE_KEY, SecurityHeadersMiddleware, request_nonce, security_headers
@@ -109,7 +110,14 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         stored = await call(the_store.get_article, article_id)
         if stored is None:
             raise HTTPException(404)
-        return page(request, "article.html", title=stored.article.title or None, item=stored)
+        copies = await call(copy_view, the_store, stored)
+        return page(
+            request,
+            "article.html",
+            title=stored.article.title or None,
+            item=stored,
+            copies=copies,
+        )
 
     async def search(request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
