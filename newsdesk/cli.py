@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import cli_copies, pipeline, pipeline_copies
+from . import cli_copies, cli_feeds, pipeline, pipeline_copies
 from .errors import NewsdeskError
 from .ingest import iter_documents
 from .model import Article, Failed, StoredArticle
@@ -117,12 +117,27 @@ def _as_text(article: Article) -> str:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @db_option
 @click.option("--workers", type=int, default=None, help="Worker processes (default: one per core).")
-def ingest(paths: tuple[str, ...], db: str | None, workers: int | None) -> None:
-    """Read files, folders and archives; extract and store every article."""
-    settings = _settings(db=db, workers=workers)
+@click.option("--sitemap", default=None, help="Fetch every page a (news) sitemap lists.")
+@cli_feeds.private_option
+def ingest(
+    paths: tuple[str, ...],
+    db: str | None,
+    workers: int | None,
+    sitemap: str | None,
+    allow_private_networks: bool | None,
+) -> None:
+    """Read files, folders, archives or web pages (URLs); extract and store every article."""
+    if not paths and not sitemap:
+        raise click.UsageError("give PATHS or URLs to ingest, or --sitemap URL")
+    settings = _settings(db=db, workers=workers, allow_private_networks=allow_private_networks)
+    if sitemap or any(cli_feeds._is_url(p) for p in paths):
+        if not all(cli_feeds._is_url(p) for p in paths):
+            raise click.UsageError("give either files or URLs, not both")
+        cli_feeds.ingest_web(list(paths), sitemap, settings)
+        return
     store = _open(settings)
     progress = Progress(
         SpinnerColumn(),
@@ -289,6 +304,9 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
     app = create_app(settings)
     click.echo(f"newsdesk is serving {settings.db} at http://{settings.host}:{settings.port}/")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+cli_feeds.register(main)  # feeds, crawl, run (issue 4)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,12 @@ The tree says *which stage* failed and so what a caller can do about it::
     │   ├── DecodeError       bytes that are not text in any encoding we accept
     │   ├── TooLarge          over the size limit (checked while streaming)
     │   ├── Truncated         a cut-off gzip stream or web archive
-    │   └── MalformedInput    a JSONL line, archive record or feed that won't parse
+    │   ├── MalformedInput    a JSONL line, archive record or feed that won't parse
+    │   └── FetchError        a URL could not be fetched (network, HTTP, policy)
+    │       ├── Blocked       the address guard refused the host (private, loopback...)
+    │       ├── Disallowed    robots.txt forbids the page
+    │       ├── Timeout       the whole fetch ran past its deadline
+    │       └── HTTPStatus    the server answered 4xx/5xx (``status``, ``retry_after``)
     ├── ExtractionError       the input read fine but holds no article
     │   └── NoArticle         nothing that looks like an article body
     ├── StoreError            the database refused; stored data is untouched
@@ -51,6 +56,37 @@ class Truncated(InputError):
 
 class MalformedInput(InputError):
     pass
+
+
+class FetchError(InputError):
+    """A URL could not be fetched; a fetch that is too large raises :class:`TooLarge`.
+
+    ``retry_after`` is the server's requested wait in seconds, when it gave one,
+    so the scheduler can honour it whatever the subclass.
+    """
+
+    retry_after: float | None = None
+
+
+class Blocked(FetchError):
+    """The network guard refused the address (SSRF protection)."""
+
+
+class Disallowed(FetchError):
+    """robots.txt forbids fetching the page."""
+
+
+class Timeout(FetchError):
+    """The fetch ran past its overall deadline (or a connect/read timeout)."""
+
+
+class HTTPStatus(FetchError):
+    """The server answered with an error status."""
+
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
 
 
 class ExtractionError(NewsdeskError):

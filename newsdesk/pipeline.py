@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from os import PathLike
+from typing import Any
 
 from .connect.duplicates import copy_signature
 from .errors import NewsdeskError
@@ -105,14 +106,20 @@ def ingest_documents(
     *,
     on_item: Callable[[Extracted], None] | None = None,
     executor: Executor | None = None,
+    work: Callable[[Any], Extracted] | None = None,
 ) -> IngestReport:
-    """Extract in the executor, store here, one item at a time."""
+    """Extract in the executor, store here, one item at a time.
+
+    ``work`` replaces the per-item worker (a picklable module-level function
+    returning :class:`Extracted`): the crawler's tries a fetched page, then the
+    feed entry's own content, so its items are not plain documents.
+    """
     report = IngestReport()
     pending: list[tuple[int, Article]] = []  # new articles waiting to join stories
     own_executor = executor is None
     runner = make_executor(settings) if executor is None else executor
     try:
-        for result in runner.map(_work, documents):
+        for result in runner.map(work or _work, documents):
             if result.failed is not None:
                 store.add_failure(result.failed)
                 report.failed.append(result.failed)

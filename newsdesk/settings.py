@@ -24,6 +24,15 @@ class Settings:
     port: int = 8000
     allow_private_networks: bool = False
     page_size: int = 20
+    # Feeds and fetching (newsdesk.ingest.fetch, newsdesk.crawl).
+    user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk; news aggregator)"
+    fetch_deadline: float = 30.0  # seconds for a whole fetch, headers to last byte
+    max_redirects: int = 5
+    fetch_workers: int = 16  # concurrent fetches across all hosts
+    host_concurrency: int = 2  # concurrent requests to one host
+    host_delay: float = 1.0  # seconds between request starts to one host
+    feed_interval: int = 1800  # seconds between polls of a healthy feed
+    feed_max_failures: int = 10  # consecutive failures before a feed is disabled
 
     @property
     def worker_count(self) -> int:
@@ -55,4 +64,9 @@ def _convert(name: str, raw: str, kind: type) -> Any:
             return int(raw)
         except ValueError:
             raise ConfigError(f"NEWSDESK_{name.upper()}={raw!r} is not an integer") from None
+    if kind is float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise ConfigError(f"NEWSDESK_{name.upper()}={raw!r} is not a number") from None
     return raw

@@ -13,6 +13,7 @@ from ..model import (
     Document,
     Failed,
     FailureRecord,
+    Feed,
     SearchHit,
     StoredArticle,
     Story,
@@ -79,6 +80,29 @@ class Store(Protocol):
     def latest_story_time(self) -> datetime | None: ...
 
     def stories_with_articles(self, story_ids: list[int]) -> list[Story]: ...
+
+    # -- feeds (issue 4; SQL in store/feeds.py, polling in schedule.py and crawl.py)
+
+    def add_feed(
+        self, url: str, *, interval: int, title: str | None = None, section: str | None = None
+    ) -> tuple[Feed, bool]:
+        """Subscribe (or enable again); True when the feed is new."""
+
+    def get_feed(self, ref: str | int) -> Feed | None: ...
+
+    def remove_feed(self, ref: str | int) -> bool: ...
+
+    def feeds(self) -> list[Feed]: ...
+
+    def due_feeds(self, now: datetime, limit: int | None = None) -> list[Feed]: ...
+
+    def save_feed(self, feed: Feed) -> None: ...
+
+    def seen_entries(self, feed_id: int, keys: Iterable[str]) -> set[str]: ...
+
+    def mark_entries(self, feed_id: int, entries: Iterable[tuple[str, str | None]]) -> None: ...
+
+    def known_urls(self, urls: Iterable[str]) -> set[str]: ...
 
     # -- copies (issue 5; SQL in store/copies.py, detection in connect/duplicates.py)
 

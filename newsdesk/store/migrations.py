@@ -13,6 +13,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, update
 
 from ..errors import SchemaError
 from . import copies as copy_tables
+from . import feeds as feed_tables
 from . import schema
 from . import stories as story_tables
 from .sqlite import SQLITE_FTS_DDL
@@ -38,6 +39,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _full_text_index,
     story_tables.create_tables,  # stories, topics, term statistics (issue 6)
     copy_tables.create_tables,  # copy signatures, LSH buckets, copy groups (issue 5)
+    feed_tables.create_tables,  # feeds and their handled entries (issue 4)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -37,6 +37,7 @@ from ..model import (
 from . import sqlite
 from .base import IngestStatus
 from .copies import CopyStoreMixin
+from .feeds import FeedStoreMixin
 from .migrations import migrate
 from .schema import articles, documents, failures
 from .stories import StoryStoreMixin
@@ -63,7 +64,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-class SqlStore(StoryStoreMixin, CopyStoreMixin):
+class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
     """The :class:`~.base.Store` on a SQLAlchemy engine."""
 
     def __init__(self, db: str) -> None:
