@@ -29,7 +29,9 @@ test: install lint
 	$(BIN)/pytest -q
 
 bench: install
-	$(BIN)/python bench/text_cleaner.py
+	$(BIN)/pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/extraction.py
+	$(BIN)/python bench/ingest_rate.py --write
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache $(DEMO_DB)*

@@ -42,13 +42,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import cpu_model, write_section  # noqa: E402
 from bench.metric import PageScore, Summary, aggregate, score  # noqa: E402
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.extract import extract  # noqa: E402
 from newsdesk.model import Document  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "bench" / "article-extraction"
-RESULTS = ROOT / "bench" / "RESULTS.md"
 HEADING = "## Article extraction (HTML and text, newsdesk vs anchors)"
 NEWSDESK = "newsdesk"
 
@@ -196,16 +196,6 @@ def run(mode: str, only: set[str] | None = None, data: Path = DATA) -> Result:
     }
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def _versions() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -239,7 +229,7 @@ def render(all_results: dict[str, Result], command: str) -> str:
         HEADING,
         "",
         f"Date: {dt.date.today().isoformat()}. Command: `{command}`.",
-        f"Machine: {os.cpu_count()} CPUs (`os.cpu_count()`), {_cpu_model()}, Python "
+        f"Machine: {os.cpu_count()} CPUs (`os.cpu_count()`), {cpu_model()}, Python "
         f"{platform.python_version()}; {_versions()}.",
         "Data: `../shared/bench/article-extraction/` (dev split); metric `bench/metric.py` "
         "(token 4-gram multisets, per-page normalised, mean P and R, F1 of the means). "
@@ -262,17 +252,6 @@ def render(all_results: dict[str, Result], command: str) -> str:
             listed = ", ".join(f"{_f1(s):.2f} `{page_id[:12]}`" for page_id, s in worst)
             lines += [f"Worst {mode} pages for newsdesk (page F1, id): {listed}.", ""]
     return "\n".join(lines)
-
-
-def write_section(section: str, path: Path = RESULTS) -> None:
-    """Replace (or append) only this section of RESULTS.md; others belong to others."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 def _f1(s: PageScore) -> float:
@@ -305,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
             for page_id, s in sorted(per_page.items(), key=lambda kv: _f1(kv[1]))[: args.worst]:
                 print(f"  {_f1(s):.3f}  P={s.precision or 0:.3f} R={s.recall or 0:.3f}  {page_id}")
     if not args.no_write and not only:
-        write_section(section)
+        write_section(HEADING, section)
     return 0
 
 

@@ -12,20 +12,22 @@ import argparse
 import gzip
 import json
 import os
-import platform
 import statistics
 import sys
 import tempfile
 import time
-from datetime import date
 from pathlib import Path
 
-from newsdesk.pipeline import ingest_paths
-from newsdesk.settings import Settings
-from newsdesk.store import open_store
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import SHARED, stamp, write_section  # noqa: E402
+from newsdesk.pipeline import ingest_paths  # noqa: E402
+from newsdesk.settings import Settings  # noqa: E402
+from newsdesk.store import open_store  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-DATA = HERE.parent.parent / "shared" / "bench" / "article-extraction"
+DATA = SHARED / "bench" / "article-extraction"
+HEADING = "## Ingest rate (HTML pages: extract + store + index)"
 
 
 def build_input(folder: Path, repeat: int) -> tuple[Path, int]:
@@ -85,16 +87,11 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if args.write:
-        section = (
-            f"\n## Ingest rate (HTML pages: extract + store + index)\n\n"
-            f"Date: {date.today()}. Command: `.venv/bin/python bench/ingest_rate.py "
-            f"--repeat {args.repeat} --rounds {args.rounds} --write`. Machine: {cores} cores, "
-            f"{platform.processor() or platform.machine()}, Python {sys.version.split()[0]}.\n\n"
-            f"{text}\n"
+        command = (
+            f".venv/bin/python bench/ingest_rate.py --repeat {args.repeat} "
+            f"--rounds {args.rounds} --write"
         )
-        results = HERE / "RESULTS.md"
-        with results.open("a", encoding="utf-8") as fh:
-            fh.write(section)
+        write_section(HEADING, f"{HEADING}\n\n{stamp(command)}\n\n{text}\n")
 
 
 if __name__ == "__main__":
