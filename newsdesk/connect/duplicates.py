@@ -510,7 +510,7 @@ def copy_diff(copy: DiffSide, original: DiffSide) -> CopyDiff:
     diff.reordered = _dedupe(shared_o) != _dedupe(shared_c)
 
     if copy.page_lines:
-        raw = [line.strip() for line in copy.page_lines if line.strip()]
+        raw = [" ".join(line.split()) for line in copy.page_lines if line.strip()]
         norm = [normalise_text(line) for line in raw]
         span = _article_span(norm, c_set, copy)
         if span is not None:
