@@ -1,0 +1,186 @@
+"""Copy detection as pure functions, and incremental grouping on a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import pytest
+from support import SHARED
+
+from newsdesk.connect import duplicates as dup
+from newsdesk.model import Article, CopyMember, Document, Paragraph
+from newsdesk.pipeline_copies import link_copies
+from newsdesk.store import open_store
+
+SENTENCE = (
+    "the summit ended without a joint statement but officials from both sides said talks on "
+    "energy trade and rail links would go on next month in the capital while analysts warned "
+    "that sanctions would limit any deal and markets reacted calmly to the news of the meeting"
+)
+WORDS = SENTENCE.split(" ")
+EARLY = datetime(2023, 9, 13, tzinfo=UTC)
+LATE = datetime(2024, 10, 25, tzinfo=UTC)
+
+
+def text(seed: int, paragraphs: int = 8) -> list[str]:
+    """Distinct deterministic paragraphs: word order varies with the seed."""
+    out = []
+    for p in range(paragraphs):
+        k = (seed * 7919 + p * 104729) % len(WORDS)
+        words = WORDS[k:] + WORDS[:k]
+        out.append(f"Paragraph {seed}-{p}: " + " ".join(words[: 20 + p]) + f" ref{seed}x{p}.")
+    return out
+
+
+def member(i: int, **kw) -> CopyMember:
+    return CopyMember(id=i, title=f"t{i}", **kw)
+
+
+def test_copies_verified_and_different_texts_not():
+    a = "\n\n".join(text(1))
+    junk = "\n\n".join(text(1)[:3] + ["See also: something else entirely"] + text(1)[3:])
+    truncated = "\n\n".join(text(1)[:5] + ["Read more at example.com"])
+    assert dup.is_copy(a, junk) and dup.is_copy(a, truncated)
+    assert not dup.is_copy(a, "\n\n".join(text(2)))
+
+
+def test_short_and_empty_bodies_have_no_signature():
+    assert dup.copy_signature("") is None
+    assert dup.copy_signature("Subscribe to read the rest of this story.") is None
+    assert not dup.is_copy("short text here", "short text here")
+
+
+def test_huge_document_is_signed_quickly():
+    huge = " ".join(WORDS) * 200_000  # ~38M characters
+    start = time.perf_counter()
+    sig = dup.copy_signature(huge)
+    assert sig is not None and sig.words == dup.MAX_WORDS
+    assert time.perf_counter() - start < 2.0
+
+
+def test_signatures_are_stable_across_processes():
+    body = "\n\n".join(text(3))
+    expected = dup.copy_signature(body)
+    assert expected is not None
+    code = (
+        "import sys; from newsdesk.connect.duplicates import copy_signature;"
+        "print(copy_signature(sys.stdin.read()).bands[:4])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=body, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == str(expected.bands[:4])
+
+
+def test_origin_signals_in_order():
+    pointed = dup.choose_origin(
+        [
+            member(1, url="https://a.example/x", published_at=LATE, date_source="meta"),
+            member(2, url="https://b.example/y", canonical_url="https://www.a.example/x/"),
+        ]
+    )
+    assert pointed.original_id == 1 and "canonical link" in pointed.reason
+    wire = dup.choose_origin(
+        [
+            member(1, url="https://paper.example/a", lead="LONDON (Reuters) — Prices rose."),
+            member(2, url="https://www.reuters.com/a", lead="LONDON (Reuters) — Prices rose."),
+        ]
+    )
+    assert wire.original_id == 2 and "REUTERS" in wire.reason
+    dated = dup.choose_origin(
+        [
+            member(1, page_date=LATE, source_link="Source link"),
+            member(2, published_at=EARLY, date_source="meta"),
+        ]
+    )
+    assert dated.original_id == 2 and "2023-09-13" in dated.reason
+    assert "#1 is a copy" in dated.reason
+    undated = dup.choose_origin([member(1, words=300), member(2, words=900)])
+    assert undated.original_id == 2 and "most complete" in undated.reason
+
+
+def test_republished_after_days_and_stale_flag():
+    original = member(2, published_at=EARLY, date_source="meta")
+    assert dup.republished_after_days(member(1, page_date=LATE), original) == 408
+    assert dup.republished_after_days(member(1), original) is None
+    assert dup.is_stale(408) and not dup.is_stale(2) and not dup.is_stale(None)
+
+
+def test_copy_diff_lists_what_changed():
+    original = dup.DiffSide(title="Summit ends", paragraphs=text(4))
+    edited = text(4)
+    edited[2], edited[3] = edited[3], edited[2]
+    edited[0] = edited[0].replace("summit", "meeting")
+    copy = dup.DiffSide(
+        title="WATCH: Summit ends",
+        paragraphs=edited[:-1] + ["A paragraph the copy wrote itself."],
+        page_lines=[
+            "Menu",
+            *edited[:2],
+            "See also  Cats",
+            *edited[2:-1],
+            "A paragraph the copy wrote itself.",
+            "Source link",
+            "Latest",
+        ],
+        source_link="Source link",
+    )
+    diff = dup.copy_diff(copy, original)
+    assert diff.title_changed == ("Summit ends", "WATCH: Summit ends")
+    assert diff.paragraphs_dropped == [text(4)[-1]]
+    assert diff.paragraphs_added == ["A paragraph the copy wrote itself."]
+    assert diff.paragraphs_changed == [(text(4)[0], edited[0])]
+    assert diff.reordered
+    assert diff.junk_inserted == ["See also Cats", "Source link"]  # not "Menu" or "Latest"
+
+
+def _add(store, i: int, paragraphs: list[str], when: datetime) -> int:
+    article = Article(
+        url=f"https://site{i}.example/{i}",
+        title=f"Story {i}",
+        paragraphs=[Paragraph(p) for p in paragraphs],
+        published_at=when,
+        date_source="meta",
+    )
+    doc = Document(location=f"doc{i}", content="\n".join(paragraphs), content_type="text")
+    article_id, _ = store.add_article(article, doc)
+    link_copies(store, article_id, dup.copy_signature(article.body), article.body)
+    return article_id
+
+
+def test_incremental_groups_and_an_earlier_copy_becomes_the_original(tmp_path):
+    with open_store(str(tmp_path / "c.db")) as store:
+        a = _add(store, 1, text(5), datetime(2024, 5, 1, tzinfo=UTC))
+        other = _add(store, 2, text(6), datetime(2024, 5, 1, tzinfo=UTC))
+        b = _add(store, 3, text(5)[:-1], datetime(2024, 3, 1, tzinfo=UTC))
+        group = store.copy_group_of(a)
+        assert group is not None and {m.id for m in group.members} == {a, b}
+        assert group.original_id == b and store.copy_group_of(other) is None
+        c = _add(store, 4, [*text(5), "Read more"], datetime(2023, 1, 2, tzinfo=UTC))
+        group = store.copy_group_of(a)
+        assert group is not None and {m.id for m in group.members} == {a, b, c}
+        assert group.original_id == c and "2023-01-02" in (group.origin_reason or "")
+        assert [g.id for g in store.copy_groups()] == [group.id]
+
+
+@pytest.mark.skipif(not (SHARED / "bench" / "stories-ecbplus").exists(), reason="no ../shared")
+def test_same_event_articles_are_mostly_not_copies():
+    """ECB+: different outlets' articles on one event.  A few are one wire story
+    run twice (near verbatim); the rest must stay apart."""
+    path = SHARED / "bench" / "stories-ecbplus" / "docs.jsonl"
+    by_event: dict[str, list[str]] = {}
+    for line in path.read_text().splitlines():
+        row = json.loads(line)
+        by_event.setdefault(row["event_cluster"], []).append(row["text"])
+    pairs = copies = 0
+    for texts in by_event.values():
+        sh = [dup.shingles(t) for t in texts if dup.word_count(t) >= dup.MIN_WORDS]
+        for i in range(len(sh)):
+            for j in range(i + 1, len(sh)):
+                pairs += 1
+                copies += dup.similarity(sh[i], sh[j]).is_copy
+    assert pairs > 1000 and copies / pairs < 0.01
