@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,38 @@ def run_cli(tmp_path):
         return proc
 
     return run
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server for the whole run; each test gets its own database.
+
+    CI installs Debian's ``postgresql`` (``.ci/run``); elsewhere the PostgreSQL
+    tests skip when no server binaries are present, and fail under CI=true.
+    """
+    from pgserver import PostgresServer, find_bin
+
+    bindir = find_bin()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries not found (apt-get install postgresql)")
+        pytest.skip("PostgreSQL server binaries not installed")
+    server = PostgresServer(bindir)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def new_db(request, tmp_path):
+    """``new_db("sqlite" | "postgresql")`` -> the address of a fresh, empty database."""
+    counter = iter(range(1_000_000))
+
+    def make(kind: str) -> str:
+        n = next(counter)
+        if kind == "sqlite":
+            return str(tmp_path / f"store{n}.db")
+        server = request.getfixturevalue("postgres_server")
+        return server.create_database(f"t_{uuid.uuid4().hex}")
+
+    return make

@@ -16,6 +16,7 @@ from . import copies as copy_tables
 from . import feeds as feed_tables
 from . import schema
 from . import stories as story_tables
+from .postgres import PG_FTS_DDL
 from .sqlite import SQLITE_FTS_DDL
 
 
@@ -28,10 +29,13 @@ def _initial_tables(conn: Connection) -> None:
 
 def _full_text_index(conn: Connection) -> None:
     if conn.dialect.name == "sqlite":
-        for statement in SQLITE_FTS_DDL:
-            conn.exec_driver_sql(statement)
+        statements = SQLITE_FTS_DDL
+    elif conn.dialect.name == "postgresql":
+        statements = PG_FTS_DDL
     else:
-        raise SchemaError(f"no full-text index for {conn.dialect.name} yet")
+        raise SchemaError(f"no full-text index for {conn.dialect.name}")
+    for statement in statements:
+        conn.exec_driver_sql(statement)
 
 
 MIGRATIONS: list[Callable[[Connection], None]] = [

@@ -19,7 +19,6 @@ from sqlalchemy import (
     func,
     insert,
     select,
-    text,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
@@ -34,7 +33,7 @@ from ..model import (
     SearchHit,
     StoredArticle,
 )
-from . import sqlite
+from . import postgres, sqlite
 from .base import IngestStatus
 from .copies import CopyStoreMixin
 from .feeds import FeedStoreMixin
@@ -45,6 +44,8 @@ from .stories import StoryStoreMixin
 
 def database_url(db: str) -> str:
     """A bare path means SQLite; anything with ``://`` is passed to SQLAlchemy."""
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser()}"
@@ -74,6 +75,8 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"cannot open database {db!r}: {exc}") from exc
         self.dialect = self.engine.dialect.name
+        # The one place the backends differ for articles: full-text search.
+        self._fts = postgres if self.dialect == "postgresql" else sqlite
         write_options: dict[str, Any] = {}
         if self.dialect == "sqlite":
             sqlite.configure(self.engine)
@@ -219,23 +222,13 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
             ]
 
     def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
-        """Full-text search ranked by BM25 with title matches weighted up."""
-        match = sqlite.fts_query(query)
-        if match is None:
+        """Full-text search, best first, title matches weighted above body matches."""
+        prepared = self._fts.prepare_query(query)
+        if prepared is None:
             return []
-        sql = text(
-            """
-            SELECT a.id, a.title, a.url, a.published_at, a.source, a.section,
-                   snippet(articles_fts, 1, char(2), char(3), '…', 32) AS snippet
-            FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-            WHERE articles_fts MATCH :match
-            ORDER BY bm25(articles_fts, 5.0, 1.0)
-            LIMIT :limit OFFSET :offset
-            """
-        )
+        params = {"query": prepared, "limit": limit, "offset": offset}
         try:
             with self.engine.connect() as conn:
-                rows = conn.execute(sql, {"match": match, "limit": limit, "offset": offset})
                 return [
                     SearchHit(
                         id=row.id,
@@ -246,19 +239,18 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
                         source=row.source,
                         section=row.section,
                     )
-                    for row in rows
+                    for row in conn.execute(self._fts.SEARCH, params)
                 ]
         except SQLAlchemyError as exc:
             raise StoreError(f"search failed: {exc}") from exc
 
     def count_search(self, query: str) -> int:
-        match = sqlite.fts_query(query)
-        if match is None:
+        prepared = self._fts.prepare_query(query)
+        if prepared is None:
             return 0
-        sql = text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :match")
         try:
             with self.engine.connect() as conn:
-                return int(conn.execute(sql, {"match": match}).scalar() or 0)
+                return int(conn.execute(self._fts.COUNT, {"query": prepared}).scalar() or 0)
         except SQLAlchemyError as exc:
             raise StoreError(f"search failed: {exc}") from exc
 

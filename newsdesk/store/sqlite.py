@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, TextClause, event, text
+
+from .query import parse
 
 # External-content FTS5 index kept in step with ``articles`` by triggers, so it
 # can never disagree with the table, whoever writes to it.
@@ -55,29 +56,30 @@ def configure(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN")
 
 
-_TOKEN = re.compile(r'"([^"]+)"|(\w+)(\*?)', re.UNICODE)
-
-
 def fts_query(text: str) -> str | None:
-    """Turn what a person typed into a safe FTS5 MATCH expression.
-
-    Words are ANDed, "quoted phrases" stay phrases, a trailing ``*`` is a
-    prefix search, ``OR`` between terms is kept.  Everything else (stray
-    quotes, brackets, column filters, NEAR) is dropped, so no input can be an
-    FTS syntax error.  ``None`` means there is nothing to search for.
-    """
-    parts: list[str] = []
-    for match in _TOKEN.finditer(text):
-        phrase, word, star = match.groups()
-        if phrase is not None:
-            words = re.findall(r"\w+", phrase)
-            if words:
-                parts.append('"' + " ".join(words) + '"')
-        elif word == "OR":
-            if parts and parts[-1] != "OR":
-                parts.append("OR")
+    """The parsed query as an FTS5 MATCH expression, every word quoted."""
+    out: list[str] = []
+    for part in parse(text):
+        if isinstance(part, str):
+            out.append(part)
         else:
-            parts.append(f'"{word}"' + ("*" if star else ""))
-    while parts and parts[-1] == "OR":
-        parts.pop()
-    return " ".join(parts) or None
+            out.append('"' + " ".join(part.words) + '"' + ("*" if part.prefix else ""))
+    return " ".join(out) or None
+
+
+def prepare_query(query: str) -> str | None:
+    return fts_query(query)
+
+
+SEARCH: TextClause = text(
+    """
+    SELECT a.id, a.title, a.url, a.published_at, a.source, a.section,
+           snippet(articles_fts, 1, char(2), char(3), '…', 32) AS snippet
+    FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+    WHERE articles_fts MATCH :query
+    ORDER BY bm25(articles_fts, 5.0, 1.0)
+    LIMIT :limit OFFSET :offset
+    """
+)
+
+COUNT: TextClause = text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :query")

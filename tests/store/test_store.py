@@ -39,9 +39,12 @@ def make_document(
     return Document(location=location, content=content, content_type="html")
 
 
-@pytest.fixture
-def store(tmp_path):
-    s = open_store(str(tmp_path / "news.db"))
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, new_db):
+    s = open_store(new_db(request.param))
     yield s
     s.close()
 
