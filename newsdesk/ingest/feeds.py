@@ -61,9 +61,9 @@ def parse_feed(data: bytes, content_type: str | None = None, url: str | None = N
     )
     text = data.decode(codec, errors="replace").lstrip("\ufeff")
     utf8 = _XML_DECL.sub(rb"\1\2utf-8\2", text.encode("utf-8"), count=1)
+    # No content-location: feedparser would "resolve" guids against it too;
+    # links are made absolute here, against the URL the feed came from.
     headers = {"content-type": "application/xml; charset=utf-8"}
-    if url:
-        headers["content-location"] = url
     try:
         # A stream, never bytes: feedparser tries ``open(data)`` on bytes, so a
         # body of b"/etc/passwd" would be read as a file name.
