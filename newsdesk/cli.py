@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import cli_copies, cli_feeds, pipeline, pipeline_copies
+from . import cli_copies, cli_feeds, cli_stories, pipeline, pipeline_copies
 from .errors import NewsdeskError
 from .ingest import iter_documents
 from .model import Article, Failed, StoredArticle
@@ -233,16 +233,19 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
             raise click.ClickException(f"no article with id {article_id}")
         copies = pipeline_copies.copies_json(store, stored)  # issue 5
         copies_text = cli_copies.show_text(store, stored) if fmt != "json" else ""
+        story_json = cli_stories.show_json(store, stored.id) if fmt == "json" else {}  # issue 6
+        story_text = cli_stories.show_text(store, stored.id) if fmt != "json" else ""
     if fmt == "json":
         payload = {
             "id": stored.id,
             "ingested_at": stored.ingested_at.isoformat(),
             **stored.article.to_dict(),
             **copies,
+            **story_json,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(_as_text(stored.article) + copies_text)
+        click.echo(_as_text(stored.article) + copies_text + story_text)
 
 
 @main.command()
@@ -304,6 +307,10 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
     app = create_app(settings)
     click.echo(f"newsdesk is serving {settings.db} at http://{settings.host}:{settings.port}/")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
+
+
+main.add_command(cli_stories.stories)
+main.add_command(cli_stories.related)
 
 
 cli_feeds.register(main)  # feeds, crawl, run (issue 4)

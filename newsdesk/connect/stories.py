@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import numpy as np
+from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
@@ -46,7 +47,7 @@ class StoryParams:
     split_ratio: float = 0.3  # split when between-halves similarity < ratio x within
     min_side: int = 2  # a split must leave at least this many articles on each side
     window: timedelta = timedelta(days=7)  # no topic spans a gap longer than this
-    candidates: int = 20  # topics scored exactly per article, found by heaviest terms
+    candidates: int = 8  # topics scored exactly per article, found by heaviest terms
     probe_terms: int = 30
     sum_terms: int = 1000  # features kept in a stored topic sum
     max_split: int = 1500  # a topic is split over at most its newest articles
@@ -211,13 +212,12 @@ def _local_similarities(vectors: list[Vector]) -> np.ndarray:
             cols.append(vocab.setdefault(term, len(vocab)))
             vals.append(weight)
     n = len(vectors)
-    matrix = np.zeros((n, len(vocab)), dtype=np.float32)
-    matrix[rows, cols] = vals
-    df = np.count_nonzero(matrix, axis=0)
-    matrix *= np.log((1.0 + n) / (1.0 + df)).astype(np.float32)
-    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
-    matrix /= np.where(norms == 0, 1.0, norms)
-    return matrix @ matrix.T
+    matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
+    df = np.bincount(matrix.indices, minlength=len(vocab))
+    matrix = matrix.multiply(np.log((1.0 + n) / (1.0 + df))).tocsr()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    matrix = sparse.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ matrix
+    return (matrix @ matrix.T).toarray()
 
 
 def _bisect(sims: np.ndarray, idx: np.ndarray, params: StoryParams) -> list[np.ndarray]:

@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from ..model import Article, Document
+from .body import extract_body, is_body
 from .html import extract_html
 from .text import extract_text
 
 
 def extract(doc: Document) -> Article:
     """Raise :class:`~newsdesk.errors.InputError` or ``ExtractionError`` on failure."""
+    if is_body(doc):  # already the clean article text: keep it as given
+        return extract_body(doc)
     if doc.content_type == "text":
         return extract_text(doc)
     return extract_html(doc)

@@ -90,8 +90,10 @@ def _document(obj: dict[str, Any], location: str, url: str | None) -> Document:
         content_type, content = "html", obj["html"]
     elif obj.get("text") is not None:
         content_type, content = "text", obj["text"]
+    elif obj.get("body") is not None:  # already the article text: no page cleaning
+        content_type, content = "text", obj["body"]
     else:
-        raise MalformedInput('line has neither "html" nor "text"')
+        raise MalformedInput('line has neither "html", "text" nor "body"')
     if not isinstance(content, str):
         raise MalformedInput(f'"{content_type}" must be a string')
     if not content.strip():
@@ -111,6 +113,8 @@ def _document(obj: dict[str, Any], location: str, url: str | None) -> Document:
             raise MalformedInput(f'"{name}" must be a string')
         if value.strip():
             hints[name] = value.strip()
+    if obj.get("html") is None and obj.get("text") is None and obj.get("body") is not None:
+        hints["text_is_body"] = "1"  # read by newsdesk.extract.body
     return Document(
         location=location,
         content=content,

@@ -187,7 +187,7 @@ def save_topic(conn: Connection, key: int, size: int, total: dict[str, float], f
     """Insert a new topic (``key < 0``) or update one; return its id."""
     values = {
         "size": size,
-        "total": _rounded(total),
+        "total": total,
         "first_seen": _utc(first),
         "last_seen": _utc(last),
         "touched_at": datetime.now(UTC),
@@ -217,7 +217,7 @@ def save_story(conn: Connection, story_id: int | None, values: dict[str, Any]) -
         **values,
         "first_seen": _utc(values["first_seen"]),
         "last_seen": _utc(values["last_seen"]),
-        "total": _rounded(values["total"]),
+        "total": values["total"],
     }
     if story_id is not None:
         conn.execute(update(stories).where(stories.c.id == story_id).values(**values))

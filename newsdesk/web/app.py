@@ -23,6 +23,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from .. import pipeline_stories
 from ..errors import StoreError
 from ..pipeline_copies import copy_view
 from ..settings import Settings
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).parent
 MAX_QUERY_CHARS = 300  # a search box, not a bulk API; bounds FTS work per request
+TOP_STORIES = 8  # on the home page, above Latest
 MAX_PAGE = 1000  # bounds OFFSET so deep paging cannot become a slow scan
 SQLITE_MAX_INT = 2**63 - 1  # ids above this cannot exist and would overflow the driver
 
@@ -101,7 +103,24 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         more = len(rows) > page_size
         rows = rows[:page_size]
         next_before = rows[-1].id if more and rows else None
-        return page(request, "home.html", items=rows, next_before=next_before, paged=before)
+        top = [] if before else await call(pipeline_stories.top_stories, the_store, TOP_STORIES)
+        return page(
+            request,
+            "home.html",
+            items=rows,
+            next_before=next_before,
+            paged=before,
+            top_stories=top,
+        )
+
+    async def story(request: Request) -> Response:
+        story_id: int = request.path_params["story_id"]
+        if story_id > SQLITE_MAX_INT:
+            raise HTTPException(404)
+        found = await call(the_store.get_story, story_id)
+        if found is None:
+            raise HTTPException(404)
+        return page(request, "story.html", title=found.title, story=found)
 
     async def article(request: Request) -> Response:
         article_id: int = request.path_params["article_id"]
@@ -111,12 +130,16 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         if stored is None:
             raise HTTPException(404)
         copies = await call(copy_view, the_store, stored)
+        story_id, see_also, more = await call(pipeline_stories.related, the_store, article_id)
         return page(
             request,
             "article.html",
             title=stored.article.title or None,
             item=stored,
             copies=copies,
+            story_id=story_id,
+            see_also=see_also,
+            more_like_this=more,
         )
 
     async def search(request: Request) -> Response:
@@ -177,6 +200,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
             Route("/", home, name="home"),
             Route("/article/{article_id:int}", article, name="article"),
             Route("/search", search, name="search"),
+            Route("/story/{story_id:int}", story, name="story"),
             Route("/healthz", healthz, name="healthz"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],

@@ -228,7 +228,7 @@ def test_jsonl(tmp_path: Path, name: str) -> None:
         failed(f, "MalformedInput")
     assert "not valid JSON" in items[2].reason
     assert "not an object" in items[3].reason
-    assert 'neither "html" nor "text"' in items[4].reason
+    assert 'neither "html", "text" nor "body"' in items[4].reason
     assert items[4].url == "https://ex.com/c"  # kept on the failure
     assert items[6].url is None
     assert items[8].url is None and items[8].hints["published_at"].startswith("2024")

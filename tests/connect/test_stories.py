@@ -1,0 +1,111 @@
+"""Stories: the clustering core on plain values, then through a real SQLite store."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from stories_data import FLOOD, LONER, QUAKE, write
+
+from newsdesk.connect.features import article_terms, names, tokens
+from newsdesk.connect.related import Candidate, see_also
+from newsdesk.connect.stories import Member, StoryParams, TopicIndex, top_story_score
+from newsdesk.pipeline import ingest_paths
+from newsdesk.pipeline_stories import top_stories
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
+
+NOW = datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def member(i: int, vector: dict[str, float], at: datetime = NOW) -> Member:
+    return Member(i, vector, at, f"site{i}", f"article {i}")
+
+
+def test_features_keep_names_and_numbers_and_drop_stop_words():
+    assert tokens("The magnitude 6.1 quake hit Napa") == [
+        "magnitude",
+        "#6.1",
+        "quake",
+        "hit",
+        "napa",
+    ]
+    assert names("Rescuers in Napa Valley said. Officials met Jerry Brown.") == [
+        "@napa valley",
+        "@jerry brown",
+    ]
+    counts = article_terms("Napa quake", ["Napa shook.", "later text about napa"])
+    assert counts["napa"] > counts["text"]  # headline and lead count more
+
+
+def test_topics_form_and_merge_when_a_bridging_article_arrives_last():
+    index = TopicIndex([], StoryParams())
+    a = index.add(member(1, {"quake": 1.0}))
+    b = index.add(member(2, {"napa": 1.0}))
+    assert a.key != b.key  # nothing in common: two topics
+    bridge = index.add(member(3, {"quake": 0.7071, "napa": 0.7071}))
+    assert len(index.topics) == 1
+    assert sorted(m.article_id for m in bridge.new_members) == [1, 2, 3]
+
+
+def test_time_window_keeps_dated_events_apart_but_not_undated_ones():
+    index = TopicIndex([], StoryParams(window=timedelta(days=7)))
+    old = index.add(member(1, {"quake": 1.0}, NOW - timedelta(days=400)))
+    new = index.add(member(2, {"quake": 1.0}, NOW))
+    assert old.key != new.key
+    undated = Member(3, {"quake": 1.0}, NOW, None, "x", dated=False)
+    assert index.add(undated).key in {old.key, new.key}
+
+
+def test_see_also_skips_same_source_and_ranks_by_similarity():
+    members = [
+        Candidate(1, "a.com", {"x": 1.0}),
+        Candidate(2, "a.com", {"x": 1.0}),
+        Candidate(3, "b.com", {"x": 0.6, "y": 0.8}),
+        Candidate(4, None, {"x": 1.0}),
+    ]
+    ranked = see_also(1, "a.com", {"x": 1.0}, members)
+    assert [r.id for r in ranked] == [4, 3]
+    assert ranked[0].score > ranked[1].score
+
+
+def test_top_story_score_prefers_sources_then_recency():
+    five = top_story_score(5, 5, NOW, 0, NOW)
+    one = top_story_score(1, 1, NOW, 0, NOW)
+    assert five > one
+    assert top_story_score(5, 5, NOW - timedelta(days=3), 0, NOW) < five
+    assert top_story_score(2, 4, NOW, 4, NOW) > top_story_score(2, 4, NOW, 0, NOW)
+
+
+def _stories(db: str) -> list[set[str]]:
+    with open_store(db) as store:
+        return [{a.url for a in s.articles} for s in store.stories()]
+
+
+def test_stories_form_and_merge_as_articles_arrive_out_of_order(tmp_path):
+    records = [(f"https://q{i}.example/napa", f"q{i}", t) for i, t in enumerate(QUAKE)]
+    records += [(f"https://f{i}.example/venice", f"f{i}", t) for i, t in enumerate(FLOOD)]
+    records.append(("https://bakery.example/", "bakery", LONER))
+    random.Random(7).shuffle(records)
+    db = str(tmp_path / "s.db")
+    settings = Settings.from_env(db=db, workers=1)
+    with open_store(db) as store:
+        for i, record in enumerate(records):  # one ingest per article, shuffled
+            ingest_paths([write(tmp_path / f"in{i}.jsonl", [record])], store, settings)
+    groups = _stories(db)
+    quake = {u for u, _, _ in records if "napa" in u}
+    flood = {u for u, _, _ in records if "venice" in u}
+    assert quake in groups and flood in groups
+    assert {"https://bakery.example/"} in groups  # no neighbours: its own story
+    assert len(groups) == 3
+
+
+def test_top_stories_rank_five_sources_above_one(tmp_path):
+    records = [(f"https://q{i}.example/napa", f"q{i}", t) for i, t in enumerate(QUAKE)]
+    records.append(("https://bakery.example/", "bakery", LONER))
+    db = str(tmp_path / "t.db")
+    with open_store(db) as store:
+        ingest_paths([write(tmp_path / "in.jsonl", records)], store, Settings.from_env(db=db))
+        ranked = top_stories(store)
+    assert [s.n_sources for s in ranked] == [5, 1]
+    assert ranked[0].score > ranked[1].score
