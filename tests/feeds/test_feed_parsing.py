@@ -60,7 +60,8 @@ def test_atom_rss1_rss091_and_json_feed():
     assert parsed.version == "atom10" and parsed.entries[0].url == "http://example.org/a1"
     assert parsed.entries[0].content == "<p>Body</p>"
     rdf = b"""<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-    xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://example.org/"><title>RDF news</title>
+    xmlns="http://purl.org/rss/1.0/"><channel rdf:about="http://example.org/">
+    <title>RDF news</title>
     <link>http://example.org/</link></channel>
     <item rdf:about="http://example.org/r1"><title>R1</title><link>http://example.org/r1</link></item>
     </rdf:RDF>"""

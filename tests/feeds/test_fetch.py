@@ -173,9 +173,9 @@ def test_guard_checks_the_address_connected_to_each_time(server):
     url = f"http://news.test:{server.port}/a"
     with Fetcher(user_agent=UA, policy=only_this, resolver=lambda h, p: next(answers)) as f:
         assert f.fetch(url).content == b"ok"
-    with Fetcher(user_agent=UA, policy=only_this, resolver=lambda h, p: next(answers)) as f:
-        with pytest.raises(Blocked, match="127.0.0.2"):
-            f.fetch(url)
+    second = Fetcher(user_agent=UA, policy=only_this, resolver=lambda h, p: next(answers))
+    with second as f, pytest.raises(Blocked, match="127.0.0.2"):
+        f.fetch(url)
 
 
 def test_unreachable_port_is_a_fetch_error():
