@@ -309,6 +309,46 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
 
 
+@main.command(name="copy-db")
+@click.argument("source")
+@click.argument("target")
+@click.option("--batch-size", type=int, default=500, show_default=True)
+def copy_db(source: str, target: str, batch_size: int) -> None:
+    """Copy everything from one database to another (SQLite <-> PostgreSQL).
+
+    Interrupted, it resumes where it stopped when run again.  It ends by
+    comparing row counts and content hashes of both sides.
+    """
+    from .store.copydb import copy_database
+
+    src, dst = _open(_settings(db=source)), _open(_settings(db=target))
+    try:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TextColumn("{task.completed} rows"),
+            console=err_console,
+            transient=True,
+            disable=not err_console.is_terminal,
+        ) as progress:
+            task = progress.add_task("copying", total=None)
+
+            def on_batch(table: str, rows: int) -> None:
+                progress.update(task, description=f"copying {table}", advance=rows)
+
+            report = copy_database(src.engine, dst.engine, batch_size=batch_size, on_batch=on_batch)
+    except NewsdeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        src.close()
+        dst.close()
+    for t in report.tables:
+        click.echo(f"{t.name}: copied {t.copied}, source {t.source_rows}, target {t.target_rows}")
+    if not report.verified:
+        raise click.ClickException("verification failed: counts or content hashes differ")
+    click.echo("verified: row counts and content hashes are equal")
+
+
 main.add_command(cli_stories.stories)
 main.add_command(cli_stories.related)
 
