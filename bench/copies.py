@@ -218,7 +218,7 @@ def build(size: int, seed: int = 7) -> list[Doc]:
         for d in docs:
             if d.family in group:
                 d.family = min(group)
-    SOURCE_DUPLICATES.extend(index.groups())
+    SOURCE_DUPLICATES[:] = index.groups()
     while len(docs) < size:
         title, paras = synthetic(rng, pool, vocab)
         add_family(title, paras, "synthetic", rng.choice([0, 0, 1, 1, 2, 3]))
