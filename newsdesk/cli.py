@@ -349,6 +349,49 @@ def copy_db(source: str, target: str, batch_size: int) -> None:
     click.echo("verified: row counts and content hashes are equal")
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--executor", type=click.Choice(["local", "ray"]), default="local", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(), default="batch-out", show_default=True)
+@click.option("--load/--no-load", default=True, help="Bulk-load the results into the store.")
+@click.option("--workers", type=int, default=None, help="Processes or Ray CPUs (default: cores).")
+@db_option
+def batch(
+    paths: tuple[str, ...],
+    executor: str,
+    out_dir: str,
+    load: bool,
+    workers: int | None,
+    db: str | None,
+) -> None:
+    """Batch-process large WARC/WET sets: one shard per file, Parquet out, resumable."""
+    from pathlib import Path
+
+    from .batch import run_batch
+
+    settings = _settings(db=db, workers=workers)
+    store = _open(settings) if load else None
+    try:
+        report = run_batch(paths, Path(out_dir), settings, executor=executor, store=store)
+    except ImportError as exc:
+        raise click.ClickException(
+            f"{exc}: install the extra, pip install 'newsdesk[ray]'"
+        ) from exc
+    finally:
+        if store is not None:
+            store.close()
+    click.echo(
+        f"shards done {report.shards_done}, skipped (already done) {report.shards_skipped}; "
+        f"rows {report.rows}, failed {report.failed}; copy groups {len(report.copy_groups)}"
+    )
+    if report.loaded is not None:
+        loaded = report.loaded
+        click.echo(
+            f"store: stored {loaded.stored}, updated {loaded.updated}, "
+            f"already known {loaded.known}, failed {len(loaded.failed)}"
+        )
+
+
 main.add_command(cli_stories.stories)
 main.add_command(cli_stories.related)
 

@@ -62,3 +62,13 @@ def new_db(request, tmp_path):
         return server.create_database(f"t_{uuid.uuid4().hex}")
 
     return make
+
+
+@pytest.fixture(scope="session")
+def ray_session():
+    """Ray started once for the whole run (``ray.init(num_cpus=2)``), if installed."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    ray = pytest.importorskip("ray") if not os.environ.get("CI") else __import__("ray")
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield ray
+    ray.shutdown()
