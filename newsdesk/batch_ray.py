@@ -13,6 +13,7 @@ Ray is an optional extra (``pip install 'newsdesk[ray]'``).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as pads
+import pyarrow.parquet as pq
 
 from .batch import (
     ROW_SCHEMA,
@@ -109,36 +111,26 @@ def _item(row: dict[str, Any]) -> Document | Failed:
     )
 
 
-def _datasource(shards: list[str], max_bytes: int) -> Any:
+def _file_datasource(paths: list[str], read_file: Any) -> Any:
+    """A datasource with one read task per file; ``read_file(path)`` yields
+    Arrow tables as it goes, so no task holds a whole file in memory.
+
+    Ray's own file readers are not used: they resolve paths through fsspec,
+    which drags in network filesystems this job never needs.
+    """
     from ray.data import Datasource, ReadTask
     from ray.data.block import BlockMetadata
 
-    def reader(path: str) -> Any:
-        def read() -> Iterator[pa.Table]:
-            shard = shard_id(path)
-            block: list[dict[str, Any]] = []
-            for seq, item in enumerate(iter_documents([path], max_bytes=max_bytes)):
-                block.append(_doc_row(shard, seq, item))
-                if len(block) >= BLOCK_ROWS:
-                    yield pa.Table.from_pylist(block, schema=DOC_SCHEMA)
-                    block = []
-            if block:
-                yield pa.Table.from_pylist(block, schema=DOC_SCHEMA)
-
-        return read
-
-    class ShardDatasource(Datasource):
-        """One read task per input file, streaming blocks of raw records."""
-
+    class FileDatasource(Datasource):
         def estimate_inmemory_data_size(self) -> int | None:
-            return sum(os.path.getsize(p) for p in shards)
+            return sum(os.path.getsize(p) for p in paths)
 
         def get_read_tasks(
             self, parallelism: int, per_task_row_limit: int | None = None, data_context: Any = None
         ) -> list[Any]:
             return [
                 ReadTask(
-                    reader(path),
+                    functools.partial(read_file, path),
                     BlockMetadata(
                         num_rows=None,
                         size_bytes=os.path.getsize(path),
@@ -146,10 +138,31 @@ def _datasource(shards: list[str], max_bytes: int) -> Any:
                         exec_stats=None,
                     ),
                 )
-                for path in shards
+                for path in paths
             ]
 
-    return ShardDatasource()
+    return FileDatasource()
+
+
+def _read_shard(max_bytes: int, path: str) -> Iterator[pa.Table]:
+    """Raw records of one input file, in blocks of ``BLOCK_ROWS``."""
+    shard = shard_id(path)
+    block: list[dict[str, Any]] = []
+    for seq, item in enumerate(iter_documents([path], max_bytes=max_bytes)):
+        block.append(_doc_row(shard, seq, item))
+        if len(block) >= BLOCK_ROWS:
+            yield pa.Table.from_pylist(block, schema=DOC_SCHEMA)
+            block = []
+    if block:
+        yield pa.Table.from_pylist(block, schema=DOC_SCHEMA)
+
+
+def _read_bands(path: str) -> Iterator[pa.Table]:
+    """(band, key, body) rows of one shard's Parquet file, per row group."""
+    parquet = pq.ParquetFile(path)
+    columns = ["shard", "seq", "ok", "article", "bands"]
+    for batch in parquet.iter_batches(batch_size=256, columns=columns):
+        yield _band_rows(pa.Table.from_batches([batch]))
 
 
 def _extract_batch(batch: pa.Table) -> pa.Table:
@@ -163,9 +176,8 @@ def run_ray(shards: list[str], out: Path, settings: Settings) -> int:
         return 0
     ray = ensure_ray(settings)
     run_dir = out / f"_run-{uuid.uuid4().hex[:8]}"
-    ds = ray.data.read_datasource(
-        _datasource(shards, settings.max_document_bytes), override_num_blocks=len(shards)
-    )
+    source = _file_datasource(shards, functools.partial(_read_shard, settings.max_document_bytes))
+    ds = ray.data.read_datasource(source, override_num_blocks=len(shards))
     ds = ds.map_batches(_extract_batch, batch_format="pyarrow", batch_size=BLOCK_ROWS)
     ds.write_parquet(str(run_dir))
     written = 0
@@ -206,9 +218,9 @@ def find_copies_ray(out: Path, settings: Settings) -> list[list[str]]:
     if not files:
         return []
     ray = ensure_ray(settings)
-    columns = ["shard", "seq", "ok", "article", "bands"]
-    ds = ray.data.read_parquet(files).select_columns(columns)
-    bands = ds.map_batches(_band_rows, batch_format="pyarrow")
+    bands = ray.data.read_datasource(
+        _file_datasource(files, _read_bands), override_num_blocks=len(files)
+    )
     pairs = bands.groupby("band").map_groups(_group_pairs, batch_format="pyarrow")
     found = {(row["a"], row["b"]) for row in pairs.take_all()}
     return union_find(sorted(found))
