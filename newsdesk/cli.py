@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import cli_copies, cli_feeds, cli_stories, pipeline, pipeline_copies
+from . import cli_copies, cli_feeds, cli_quotes, cli_stories, pipeline, pipeline_copies
 from .errors import NewsdeskError
 from .ingest import iter_documents
 from .model import Article, Failed, StoredArticle
@@ -235,6 +235,8 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
         copies_text = cli_copies.show_text(store, stored) if fmt != "json" else ""
         story_json = cli_stories.show_json(store, stored.id) if fmt == "json" else {}  # issue 6
         story_text = cli_stories.show_text(store, stored.id) if fmt != "json" else ""
+        quote_json = cli_quotes.show_json(store, stored.id) if fmt == "json" else {}  # issue 7
+        quote_text = cli_quotes.show_text(store, stored.id) if fmt != "json" else ""
     if fmt == "json":
         payload = {
             "id": stored.id,
@@ -242,10 +244,11 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
             **stored.article.to_dict(),
             **copies,
             **story_json,
+            **quote_json,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(_as_text(stored.article) + copies_text + story_text)
+        click.echo(_as_text(stored.article) + copies_text + story_text + quote_text)
 
 
 @main.command()
@@ -394,6 +397,8 @@ def batch(
 
 main.add_command(cli_stories.stories)
 main.add_command(cli_stories.related)
+main.add_command(cli_quotes.quotes)
+main.add_command(cli_quotes.enrich)
 
 
 cli_feeds.register(main)  # feeds, crawl, run (issue 4)

@@ -159,6 +159,31 @@ class Quote:
     role: str | None = None
     cue: str | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "speaker": self.speaker,
+            "role": self.role,
+            "cue": self.cue,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass
+class Enrichment:
+    """What ``enrich`` found in one article: its entities and attributed quotes.
+
+    ``skipped`` says why an article was not analysed (not English, no body),
+    so a skip is recorded with its reason instead of looking like "no quotes".
+    """
+
+    entities: list[Entity] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    language: str | None = None
+    skipped: str | None = None
+
 
 @dataclass
 class Story:

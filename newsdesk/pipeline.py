@@ -19,6 +19,7 @@ from .ingest import iter_documents
 from .model import Article, CopySignature, Document, Failed
 from .parallel import Executor, InlineExecutor, ProcessExecutor
 from .pipeline_copies import link_copies
+from .pipeline_quotes import enrich_stored
 from .pipeline_stories import cluster_articles
 from .settings import Settings
 from .store.base import Store
@@ -65,6 +66,9 @@ def _crashed(item: object, exc: BaseException) -> Extracted:
 # New articles join stories in batches: IDF is updated with the whole batch
 # first, and one write transaction per batch keeps up with ingest.
 STORY_BATCH = 1000
+# New and changed articles are enriched (entities, quotes) in batches, in the
+# extraction workers: big enough for nlp.pipe, small enough to keep up.
+ENRICH_BATCH = 64
 
 
 def make_executor(settings: Settings) -> Executor:
@@ -81,6 +85,7 @@ class IngestReport:
     failed: list[Failed] = field(default_factory=list)
     article_ids: list[int] = field(default_factory=list)
     clustered: int = 0  # articles placed into stories (pipeline_stories)
+    enriched: int = 0  # articles given entities and quotes (pipeline_quotes)
 
     @property
     def total(self) -> int:
@@ -116,6 +121,7 @@ def ingest_documents(
     """
     report = IngestReport()
     pending: list[tuple[int, Article]] = []  # new articles waiting to join stories
+    to_enrich: list[tuple[int, Article]] = []  # new or changed, waiting for enrichment
     own_executor = executor is None
     runner = make_executor(settings) if executor is None else executor
     try:
@@ -135,6 +141,11 @@ def ingest_documents(
                         result.article.body,
                         updated=status == "updated",
                     )
+                    if settings.enrich:
+                        to_enrich.append((article_id, result.article))
+                if len(to_enrich) >= ENRICH_BATCH:
+                    report.enriched += enrich_stored(store, to_enrich, executor=runner).enriched
+                    to_enrich = []
                 if status == "stored":
                     pending.append((article_id, result.article))
                 if len(pending) >= STORY_BATCH:
@@ -144,6 +155,8 @@ def ingest_documents(
                 on_item(result)
         if pending:
             report.clustered += cluster_articles(store, pending).clustered
+        if to_enrich:
+            report.enriched += enrich_stored(store, to_enrich, executor=runner).enriched
     finally:
         if own_executor:
             runner.close()

@@ -33,6 +33,8 @@ class Settings:
     host_delay: float = 1.0  # seconds between request starts to one host
     feed_interval: int = 1800  # seconds between polls of a healthy feed
     feed_max_failures: int = 10  # consecutive failures before a feed is disabled
+    # Entities and quotes after extraction (newsdesk.enrich); off defers it to `newsdesk enrich`.
+    enrich: bool = True
 
     @property
     def worker_count(self) -> int:

@@ -18,12 +18,15 @@ from ..model import (
     StoredArticle,
     Story,
 )
+from .search import SearchFilters
 
 IngestStatus = Literal["stored", "known", "updated"]
 
 
 class Store(Protocol):
-    def add_article(self, article: Article, document: Document) -> tuple[int, IngestStatus]:
+    def add_article(
+        self, article: Article, document: Document
+    ) -> tuple[int, IngestStatus]:
         """Store an article with its raw document, once: the same url and body is ``known``."""
 
     def add_failure(self, failed: Failed) -> None: ...
@@ -32,12 +35,28 @@ class Store(Protocol):
 
     def get_document(self, article_id: int) -> Document | None: ...
 
-    def latest(self, limit: int = 20, before_id: int | None = None) -> list[StoredArticle]:
+    def latest(
+        self, limit: int = 20, before_id: int | None = None
+    ) -> list[StoredArticle]:
         """Newest first by ingest order; ``before_id`` is the cursor for the next page."""
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]: ...
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]:
+        """Full-text hits, best first; ``filters`` narrow by date, source, section, person."""
 
-    def count_search(self, query: str) -> int: ...
+    def count_search(self, query: str, filters: SearchFilters | None = None) -> int: ...
+
+    def source_articles(
+        self, source: str, limit: int = 20, before_id: int | None = None
+    ) -> list[StoredArticle]:
+        """One site's articles (site name or source label), newest first."""
+
+    def sources(self, limit: int = 500) -> list[tuple[str, int]]: ...
 
     def failures(self, limit: int = 100) -> list[FailureRecord]: ...
 
@@ -69,13 +88,17 @@ class Store(Protocol):
 
     def get_story(self, story_id: int) -> Story | None: ...
 
-    def stories(self, limit: int | None = None, with_articles: bool = True) -> list[Story]: ...
+    def stories(
+        self, limit: int | None = None, with_articles: bool = True
+    ) -> list[Story]: ...
 
     def story_totals(
         self, *, ids: list[int] | None = None, topic_ids: list[int] | None = None
     ) -> list[tuple[int, dict[str, float]]]: ...
 
-    def stories_since(self, since: datetime | None, growth_since: datetime) -> list[Story]: ...
+    def stories_since(
+        self, since: datetime | None, growth_since: datetime
+    ) -> list[Story]: ...
 
     def latest_story_time(self) -> datetime | None: ...
 
@@ -84,7 +107,12 @@ class Store(Protocol):
     # -- feeds (issue 4; SQL in store/feeds.py, polling in schedule.py and crawl.py)
 
     def add_feed(
-        self, url: str, *, interval: int, title: str | None = None, section: str | None = None
+        self,
+        url: str,
+        *,
+        interval: int,
+        title: str | None = None,
+        section: str | None = None,
     ) -> tuple[Feed, bool]:
         """Subscribe (or enable again); True when the feed is new."""
 
@@ -100,13 +128,17 @@ class Store(Protocol):
 
     def seen_entries(self, feed_id: int, keys: Iterable[str]) -> set[str]: ...
 
-    def mark_entries(self, feed_id: int, entries: Iterable[tuple[str, str | None]]) -> None: ...
+    def mark_entries(
+        self, feed_id: int, entries: Iterable[tuple[str, str | None]]
+    ) -> None: ...
 
     def known_urls(self, urls: Iterable[str]) -> set[str]: ...
 
     # -- copies (issue 5; SQL in store/copies.py, detection in connect/duplicates.py)
 
-    def index_copy_signature(self, article_id: int, signature: CopySignature | None) -> None:
+    def index_copy_signature(
+        self, article_id: int, signature: CopySignature | None
+    ) -> None:
         """Store (or clear) an article's copy signature and its LSH bucket keys."""
 
     def copy_candidates(

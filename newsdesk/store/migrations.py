@@ -14,6 +14,7 @@ from sqlalchemy import Connection, func, insert, inspect, select, update
 from ..errors import SchemaError
 from . import copies as copy_tables
 from . import feeds as feed_tables
+from . import quotes as quote_tables
 from . import schema
 from . import stories as story_tables
 from .postgres import PG_FTS_DDL
@@ -44,6 +45,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     story_tables.create_tables,  # stories, topics, term statistics (issue 6)
     copy_tables.create_tables,  # copy signatures, LSH buckets, copy groups (issue 5)
     feed_tables.create_tables,  # feeds and their handled entries (issue 4)
+    quote_tables.create_tables,  # entities, quotes ledger, enrichment status (issue 7)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

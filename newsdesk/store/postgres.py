@@ -7,9 +7,21 @@ and it treats every language alike.
 
 from __future__ import annotations
 
-from sqlalchemy import TextClause, text
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    text,
+)
 
 from .query import parse
+from .schema import articles
 
 PG_FTS_DDL = [
     """ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
@@ -59,3 +71,50 @@ COUNT: TextClause = text(
     WHERE a.search @@ q
     """
 )
+
+
+# -- filtered search as Core statements (issue 8; filters in store/search.py) --
+
+_SEARCH_COL = literal_column("articles.search")
+_HEADLINE_OPTIONS = (
+    "StartSel=\x02, StopSel=\x03, MaxWords=40, MinWords=20, MaxFragments=1, FragmentDelimiter=…"
+)
+
+
+def with_phrase(prepared: str | None, words: tuple[str, ...]) -> str:
+    """AND a phrase (a person's name) onto a ``to_tsquery`` expression."""
+    phrase = " <-> ".join(f"'{w.lower()}'" for w in words)
+    return f"({phrase})" if prepared is None else f"({prepared}) & ({phrase})"
+
+
+def _tsquery(match: str) -> Any:
+    return func.to_tsquery(literal_column("'simple'"), bindparam("query", match))
+
+
+def search_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
+    a = articles
+    query = _tsquery(match)
+    headline = func.ts_headline(
+        literal_column("'simple'"), a.c.body, query, bindparam("headline", _HEADLINE_OPTIONS)
+    )
+    return (
+        select(
+            a.c.id,
+            a.c.title,
+            a.c.url,
+            a.c.published_at,
+            a.c.source,
+            a.c.section,
+            headline.label("snippet"),
+        )
+        .where(_SEARCH_COL.op("@@")(query), *where)
+        .order_by(func.ts_rank_cd(_SEARCH_COL, query).desc(), a.c.id.desc())
+    )
+
+
+def count_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
+    return (
+        select(func.count())
+        .select_from(articles)
+        .where(_SEARCH_COL.op("@@")(_tsquery(match)), *where)
+    )

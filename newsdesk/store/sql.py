@@ -30,7 +30,6 @@ from ..model import (
     Failed,
     FailureRecord,
     Paragraph,
-    SearchHit,
     StoredArticle,
 )
 from . import postgres, sqlite
@@ -39,6 +38,7 @@ from .copies import CopyStoreMixin
 from .feeds import FeedStoreMixin
 from .migrations import migrate
 from .schema import articles, documents, failures
+from .search import SearchStoreMixin
 from .stories import StoryStoreMixin
 
 
@@ -65,7 +65,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
+class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin):
     """The :class:`~.base.Store` on a SQLAlchemy engine."""
 
     def __init__(self, db: str) -> None:
@@ -99,7 +99,9 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
 
     # -- writing -----------------------------------------------------------
 
-    def add_article(self, article: Article, document: Document) -> tuple[int, IngestStatus]:
+    def add_article(
+        self, article: Article, document: Document
+    ) -> tuple[int, IngestStatus]:
         """Store once: an article is identified by its URL (else its document's hash).
 
         The same URL with the same body is ``known`` and writes nothing; with a
@@ -113,9 +115,9 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
         try:
             with self._writer.begin() as conn:
                 row = conn.execute(
-                    select(articles.c.id, articles.c.content_hash, articles.c.document_id).where(
-                        articles.c.key == key
-                    )
+                    select(
+                        articles.c.id, articles.c.content_hash, articles.c.document_id
+                    ).where(articles.c.key == key)
                 ).first()
                 if row is not None and row.content_hash == digest:
                     self._clear_failure(conn, document.location)
@@ -139,7 +141,9 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
                         .where(documents.c.id == row.document_id)
                         .values(**doc_values)
                     )
-                    conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
+                    conn.execute(
+                        update(articles).where(articles.c.id == row.id).values(**values)
+                    )
                     article_id, status = row.id, "updated"
                 self._clear_failure(conn, document.location)
                 return int(article_id), status
@@ -161,18 +165,26 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
         try:
             with self._writer.begin() as conn:
                 done = conn.execute(
-                    update(failures).where(failures.c.location == failed.location).values(**values)
+                    update(failures)
+                    .where(failures.c.location == failed.location)
+                    .values(**values)
                 )
                 if done.rowcount == 0:
-                    conn.execute(insert(failures).values(location=failed.location, **values))
+                    conn.execute(
+                        insert(failures).values(location=failed.location, **values)
+                    )
         except SQLAlchemyError as exc:
-            raise StoreError(f"could not record failure for {failed.location}: {exc}") from exc
+            raise StoreError(
+                f"could not record failure for {failed.location}: {exc}"
+            ) from exc
 
     # -- reading -----------------------------------------------------------
 
     def get_article(self, article_id: int) -> StoredArticle | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+            row = conn.execute(
+                select(articles).where(articles.c.id == article_id)
+            ).first()
         return None if row is None else _stored(row)
 
     def get_document(self, article_id: int) -> Document | None:
@@ -195,7 +207,9 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
             hints=dict(row.hints or {}),
         )
 
-    def latest(self, limit: int = 20, before_id: int | None = None) -> list[StoredArticle]:
+    def latest(
+        self, limit: int = 20, before_id: int | None = None
+    ) -> list[StoredArticle]:
         query = select(articles).order_by(articles.c.id.desc()).limit(limit)
         if before_id is not None:
             query = query.where(articles.c.id < before_id)
@@ -204,7 +218,9 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
+            return int(
+                conn.execute(select(func.count()).select_from(articles)).scalar() or 0
+            )
 
     def failures(self, limit: int = 100) -> list[FailureRecord]:
         query = select(failures).order_by(failures.c.id.desc()).limit(limit)
@@ -220,39 +236,6 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin):
                 )
                 for row in conn.execute(query)
             ]
-
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
-        """Full-text search, best first, title matches weighted above body matches."""
-        prepared = self._fts.prepare_query(query)
-        if prepared is None:
-            return []
-        params = {"query": prepared, "limit": limit, "offset": offset}
-        try:
-            with self.engine.connect() as conn:
-                return [
-                    SearchHit(
-                        id=row.id,
-                        title=row.title,
-                        url=row.url,
-                        snippet=row.snippet,
-                        published_at=_parse_dt(row.published_at),
-                        source=row.source,
-                        section=row.section,
-                    )
-                    for row in conn.execute(self._fts.SEARCH, params)
-                ]
-        except SQLAlchemyError as exc:
-            raise StoreError(f"search failed: {exc}") from exc
-
-    def count_search(self, query: str) -> int:
-        prepared = self._fts.prepare_query(query)
-        if prepared is None:
-            return 0
-        try:
-            with self.engine.connect() as conn:
-                return int(conn.execute(self._fts.COUNT, {"query": prepared}).scalar() or 0)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"search failed: {exc}") from exc
 
 
 def _parse_dt(value: Any) -> datetime | None:
@@ -321,5 +304,7 @@ def _stored(row: Row[Any]) -> StoredArticle:
         content_type=row.content_type,
     )
     return StoredArticle(
-        id=row.id, article=article, ingested_at=_utc(row.ingested_at) or datetime.now(UTC)
+        id=row.id,
+        article=article,
+        ingested_at=_utc(row.ingested_at) or datetime.now(UTC),
     )

