@@ -11,6 +11,7 @@ from ..model import (
     CopyGroup,
     CopySignature,
     Document,
+    Enrichment,
     Failed,
     FailureRecord,
     Feed,
@@ -24,9 +25,7 @@ IngestStatus = Literal["stored", "known", "updated"]
 
 
 class Store(Protocol):
-    def add_article(
-        self, article: Article, document: Document
-    ) -> tuple[int, IngestStatus]:
+    def add_article(self, article: Article, document: Document) -> tuple[int, IngestStatus]:
         """Store an article with its raw document, once: the same url and body is ``known``."""
 
     def add_failure(self, failed: Failed) -> None: ...
@@ -35,9 +34,7 @@ class Store(Protocol):
 
     def get_document(self, article_id: int) -> Document | None: ...
 
-    def latest(
-        self, limit: int = 20, before_id: int | None = None
-    ) -> list[StoredArticle]:
+    def latest(self, limit: int = 20, before_id: int | None = None) -> list[StoredArticle]:
         """Newest first by ingest order; ``before_id`` is the cursor for the next page."""
 
     def search(
@@ -88,17 +85,13 @@ class Store(Protocol):
 
     def get_story(self, story_id: int) -> Story | None: ...
 
-    def stories(
-        self, limit: int | None = None, with_articles: bool = True
-    ) -> list[Story]: ...
+    def stories(self, limit: int | None = None, with_articles: bool = True) -> list[Story]: ...
 
     def story_totals(
         self, *, ids: list[int] | None = None, topic_ids: list[int] | None = None
     ) -> list[tuple[int, dict[str, float]]]: ...
 
-    def stories_since(
-        self, since: datetime | None, growth_since: datetime
-    ) -> list[Story]: ...
+    def stories_since(self, since: datetime | None, growth_since: datetime) -> list[Story]: ...
 
     def latest_story_time(self) -> datetime | None: ...
 
@@ -107,12 +100,7 @@ class Store(Protocol):
     # -- feeds (issue 4; SQL in store/feeds.py, polling in schedule.py and crawl.py)
 
     def add_feed(
-        self,
-        url: str,
-        *,
-        interval: int,
-        title: str | None = None,
-        section: str | None = None,
+        self, url: str, *, interval: int, title: str | None = None, section: str | None = None
     ) -> tuple[Feed, bool]:
         """Subscribe (or enable again); True when the feed is new."""
 
@@ -128,17 +116,13 @@ class Store(Protocol):
 
     def seen_entries(self, feed_id: int, keys: Iterable[str]) -> set[str]: ...
 
-    def mark_entries(
-        self, feed_id: int, entries: Iterable[tuple[str, str | None]]
-    ) -> None: ...
+    def mark_entries(self, feed_id: int, entries: Iterable[tuple[str, str | None]]) -> None: ...
 
     def known_urls(self, urls: Iterable[str]) -> set[str]: ...
 
     # -- copies (issue 5; SQL in store/copies.py, detection in connect/duplicates.py)
 
-    def index_copy_signature(
-        self, article_id: int, signature: CopySignature | None
-    ) -> None:
+    def index_copy_signature(self, article_id: int, signature: CopySignature | None) -> None:
         """Store (or clear) an article's copy signature and its LSH bucket keys."""
 
     def copy_candidates(
@@ -157,3 +141,33 @@ class Store(Protocol):
     def copy_group_of(self, article_id: int) -> CopyGroup | None: ...
 
     def copy_groups(self, limit: int | None = None) -> list[CopyGroup]: ...
+
+    # -- entities and quotes (issue 7; SQL in store/quotes.py, finding in enrich/)
+
+    def save_enrichment(self, article_id: int, result: Enrichment) -> None:
+        """Replace an article's entities and quotes (or record why it was skipped)."""
+
+    def person_full_name(self, name: str) -> str | None:
+        """The stored full name a lone surname clearly refers to, if any."""
+
+    def article_entities(self, article_id: int) -> list[dict[str, Any]]: ...
+
+    def article_quotes(self, article_id: int) -> list[dict[str, Any]]: ...
+
+    def quote_sources(
+        self, speaker: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Every quote occurrence (one per article carrying it), newest first."""
+
+    def speaker_ledger(self, speaker: str, limit: int = 200) -> list[dict[str, Any]]:
+        """Ledger entries of one speaker, each with all the articles that carry it."""
+
+    def get_entity(self, entity_id: int) -> dict[str, Any] | None: ...
+
+    def entity_articles(self, entity_id: int, limit: int = 100) -> list[dict[str, Any]]: ...
+
+    def entity_ledger(self, entity_id: int, limit: int = 200) -> list[dict[str, Any]]: ...
+
+    def unenriched_ids(self, redo: bool = False) -> list[int]: ...
+
+    def enrichment_status(self, article_id: int) -> dict[str, Any] | None: ...

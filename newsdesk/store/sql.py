@@ -37,6 +37,7 @@ from .base import IngestStatus
 from .copies import CopyStoreMixin
 from .feeds import FeedStoreMixin
 from .migrations import migrate
+from .quotes import QuoteStoreMixin
 from .schema import articles, documents, failures
 from .search import SearchStoreMixin
 from .stories import StoryStoreMixin
@@ -65,7 +66,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin):
+class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, QuoteStoreMixin, SearchStoreMixin):
     """The :class:`~.base.Store` on a SQLAlchemy engine."""
 
     def __init__(self, db: str) -> None:
@@ -99,9 +100,7 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin
 
     # -- writing -----------------------------------------------------------
 
-    def add_article(
-        self, article: Article, document: Document
-    ) -> tuple[int, IngestStatus]:
+    def add_article(self, article: Article, document: Document) -> tuple[int, IngestStatus]:
         """Store once: an article is identified by its URL (else its document's hash).
 
         The same URL with the same body is ``known`` and writes nothing; with a
@@ -115,9 +114,9 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin
         try:
             with self._writer.begin() as conn:
                 row = conn.execute(
-                    select(
-                        articles.c.id, articles.c.content_hash, articles.c.document_id
-                    ).where(articles.c.key == key)
+                    select(articles.c.id, articles.c.content_hash, articles.c.document_id).where(
+                        articles.c.key == key
+                    )
                 ).first()
                 if row is not None and row.content_hash == digest:
                     self._clear_failure(conn, document.location)
@@ -141,9 +140,7 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin
                         .where(documents.c.id == row.document_id)
                         .values(**doc_values)
                     )
-                    conn.execute(
-                        update(articles).where(articles.c.id == row.id).values(**values)
-                    )
+                    conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
                     article_id, status = row.id, "updated"
                 self._clear_failure(conn, document.location)
                 return int(article_id), status
@@ -165,26 +162,18 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin
         try:
             with self._writer.begin() as conn:
                 done = conn.execute(
-                    update(failures)
-                    .where(failures.c.location == failed.location)
-                    .values(**values)
+                    update(failures).where(failures.c.location == failed.location).values(**values)
                 )
                 if done.rowcount == 0:
-                    conn.execute(
-                        insert(failures).values(location=failed.location, **values)
-                    )
+                    conn.execute(insert(failures).values(location=failed.location, **values))
         except SQLAlchemyError as exc:
-            raise StoreError(
-                f"could not record failure for {failed.location}: {exc}"
-            ) from exc
+            raise StoreError(f"could not record failure for {failed.location}: {exc}") from exc
 
     # -- reading -----------------------------------------------------------
 
     def get_article(self, article_id: int) -> StoredArticle | None:
         with self.engine.connect() as conn:
-            row = conn.execute(
-                select(articles).where(articles.c.id == article_id)
-            ).first()
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
         return None if row is None else _stored(row)
 
     def get_document(self, article_id: int) -> Document | None:
@@ -207,9 +196,7 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin
             hints=dict(row.hints or {}),
         )
 
-    def latest(
-        self, limit: int = 20, before_id: int | None = None
-    ) -> list[StoredArticle]:
+    def latest(self, limit: int = 20, before_id: int | None = None) -> list[StoredArticle]:
         query = select(articles).order_by(articles.c.id.desc()).limit(limit)
         if before_id is not None:
             query = query.where(articles.c.id < before_id)
@@ -218,9 +205,7 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, SearchStoreMixin
 
     def count_articles(self) -> int:
         with self.engine.connect() as conn:
-            return int(
-                conn.execute(select(func.count()).select_from(articles)).scalar() or 0
-            )
+            return int(conn.execute(select(func.count()).select_from(articles)).scalar() or 0)
 
     def failures(self, limit: int = 100) -> list[FailureRecord]:
         query = select(failures).order_by(failures.c.id.desc()).limit(limit)
@@ -304,7 +289,5 @@ def _stored(row: Row[Any]) -> StoredArticle:
         content_type=row.content_type,
     )
     return StoredArticle(
-        id=row.id,
-        article=article,
-        ingested_at=_utc(row.ingested_at) or datetime.now(UTC),
+        id=row.id, article=article, ingested_at=_utc(row.ingested_at) or datetime.now(UTC)
     )
