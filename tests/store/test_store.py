@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsdesk.errors import SchemaError
+from newsdesk.errors import SchemaError, StoreError
 from newsdesk.model import Article, Document, Failed, Paragraph
 from newsdesk.store import open_store
 from newsdesk.store.migrations import SCHEMA_VERSION
@@ -184,3 +184,21 @@ def test_concurrent_writers_do_not_lose_writes(tmp_path):
     s = open_store(path)
     assert s.count_articles() == 60
     s.close()
+
+
+def test_bulk_insert_then_single_inserts_continue(store):
+    items = [
+        (
+            make_article(url=f"https://e.org/bulk/{i}", body=f"Bulk body {i} walrus."),
+            make_document(),
+        )
+        for i in range(50)
+    ]
+    assert store.add_articles_bulk(items) == 50
+    assert store.count_search("walrus") == 50
+    new_id, status = store.add_article(make_article(url="https://e.org/after"), make_document())
+    assert status == "stored" and new_id == 51
+    assert store.get_document(new_id) is not None
+    with pytest.raises(StoreError):
+        store.add_articles_bulk(items[:1])  # a known URL fails the whole batch
+    assert store.count_articles() == 51
