@@ -185,6 +185,15 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, QuoteStoreMixin,
             raise StoreError(f"bulk insert failed: {exc}") from exc
         return len(items)
 
+    def optimize(self) -> None:
+        """Compact indexes and refresh statistics after a large load."""
+        try:
+            with self._writer.begin() as conn:
+                for statement in self._fts.OPTIMIZE:
+                    conn.exec_driver_sql(statement)
+        except SQLAlchemyError as exc:
+            raise StoreError(f"optimize failed: {exc}") from exc
+
     @staticmethod
     def _clear_failure(conn: Any, location: str) -> None:
         conn.execute(delete(failures).where(failures.c.location == location))

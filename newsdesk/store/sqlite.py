@@ -137,3 +137,10 @@ def count_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
     if where:
         stmt = stmt.join(articles, articles.c.id == _fts_table.c.rowid)
     return stmt.where(text(_MATCH).bindparams(query=match), *where)
+
+
+# After a large load: merge the FTS b-trees and refresh the planner's statistics.
+OPTIMIZE = [
+    "INSERT INTO articles_fts(articles_fts) VALUES ('optimize')",
+    "PRAGMA optimize",
+]

@@ -1,0 +1,184 @@
+"""Search latency on SQLite and PostgreSQL at 100k and 1M articles.
+
+The corpus is real article text repeated with variations: paragraphs of the
+benchmark's 91 real articles recombined, each article also naming two people
+from a large generated vocabulary (so rare-name queries exist, as in real
+news), spread over two years and 50 sites.  Articles are loaded with the
+store's bulk path; PostgreSQL is a real server started in a temporary folder
+(as the tests do).  Each measured request is what the search page does:
+``search`` (top 20, ranked, with snippets) plus ``count_search``.
+
+    .venv/bin/python bench/search.py [--sizes 100000,1000000] [--queries 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench.common import SHARED, stamp, write_section  # noqa: E402
+from newsdesk.model import Article, Document, Paragraph  # noqa: E402
+from newsdesk.store import open_store  # noqa: E402
+
+HEADING = "## Search latency (SQLite and PostgreSQL)"
+SYLLABLES = ("ka lo mi ra the vu zan pol dre ish gor tam bel nor sif yu quen mar lis").split()  # noqa: SIM905
+
+
+def paragraph_pool() -> tuple[list[str], list[str]]:
+    truth = json.loads((SHARED / "bench/article-extraction/ground-truth.json").read_text())
+    paragraphs, titles = [], []
+    for entry in truth.values():
+        parts = [p.strip() for p in entry["articleBody"].split("\n") if len(p.strip()) > 80]
+        paragraphs += parts
+        if parts:
+            titles.append(" ".join(parts[0].split()[:9]))
+    return paragraphs, titles
+
+
+def names(rng: random.Random, n: int) -> list[str]:
+    out = set()
+    while len(out) < n:
+        first = "".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize()
+        last = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+        out.add(f"{first} {last}")
+    return sorted(out)
+
+
+def corpus(n: int, seed: int = 7):  # noqa: ANN201 - a generator of (Article, Document)
+    rng = random.Random(seed)
+    paragraphs, titles = paragraph_pool()
+    people = names(rng, 20_000)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    for i in range(n):
+        who = rng.sample(people, 2)
+        body = [Paragraph(p) for p in rng.sample(paragraphs, rng.randint(3, 6))]
+        body.insert(1, Paragraph(f"{who[0]} told reporters that {who[1]} would respond."))
+        article = Article(
+            url=f"https://site{i % 50}.example/news/{i}",
+            title=f"{rng.choice(titles)} ({who[0]})",
+            paragraphs=body,
+            site_name=f"Site {i % 50}",
+            section=rng.choice(["World", "Politics", "Business", "Sport", "Tech"]),
+            published_at=start + timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60)),
+            date_source="meta",
+        )
+        yield article, Document(location=f"bench:{i}", content=b"-", content_type="html")
+
+
+def queries(count: int, seed: int = 11) -> list[tuple[str, str]]:
+    rng = random.Random(seed)
+    paragraphs, _ = paragraph_pool()
+    people = names(random.Random(7), 20_000)
+    out: list[tuple[str, str]] = []
+    for i in range(count):
+        kind = ["name", "two words", "phrase"][i % 3]
+        if kind == "name":
+            out.append((kind, rng.choice(people)))
+            continue
+        words = [w.strip(".,;:“”\"'()") for w in rng.choice(paragraphs).split()]
+        words = [w for w in words if len(w) > 5 and w.isalpha()]
+        if len(words) < 2:
+            words = ["government", "officials"]
+        if kind == "two words":
+            out.append((kind, " ".join(rng.sample(words, 2))))
+        else:
+            j = rng.randrange(len(words) - 1)
+            out.append((kind, f'"{words[j]} {words[j + 1]}"'))
+    return out
+
+
+def load(store, n: int, batch: int = 5000) -> float:  # noqa: ANN001
+    start = time.perf_counter()
+    chunk = []
+    for item in corpus(n):
+        chunk.append(item)
+        if len(chunk) == batch:
+            store.add_articles_bulk(chunk)
+            chunk = []
+    if chunk:
+        store.add_articles_bulk(chunk)
+    return n / (time.perf_counter() - start)
+
+
+def measure(store, qs: list[tuple[str, str]]) -> dict[str, list[float]]:  # noqa: ANN001
+    for _, q in qs[:5]:  # warm the caches the way a running server has them
+        store.search(q)
+    times: dict[str, list[float]] = {}
+    for kind, q in qs:
+        t0 = time.perf_counter()
+        store.search(q, limit=20)
+        store.count_search(q)
+        times.setdefault(kind, []).append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="100000,1000000")
+    parser.add_argument("--queries", type=int, default=60)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    qs = queries(args.queries)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        server = None
+        for backend in args.backends.split(","):
+            for n in sizes:
+                if backend == "sqlite":
+                    db = str(Path(tmp) / f"search-{n}.db")
+                else:
+                    if server is None:
+                        from pgserver import PostgresServer, find_bin
+
+                        server = PostgresServer(find_bin())
+                        server.start()
+                    db = server.create_database(f"search_{n}")
+                store = open_store(db)
+                rate = load(store, n)
+                store.optimize()  # what autovacuum / a maintenance job does on a live server
+                times = measure(store, qs)
+                store.close()
+                every = [t for ts in times.values() for t in ts]
+                row = (backend, n, rate, pct(every, 50), pct(every, 95), times)
+                rows.append(row)
+                print(backend, n, f"load {rate:.0f}/s", f"p50 {row[3]:.1f} p95 {row[4]:.1f}")
+                if backend == "sqlite":
+                    Path(db).unlink(missing_ok=True)
+        if server is not None:
+            server.stop()
+    lines = [
+        f"{len(qs)} queries ({', '.join(sorted({k for k, _ in qs}))}), each timed as the search "
+        "page runs it: top 20 ranked with snippets, plus the total count. Milliseconds.",
+        "",
+        "| store | articles | bulk load/s | p50 | p95 | p95 name | p95 two words | p95 phrase |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for backend, n, rate, p50, p95, times in rows:
+        by_kind = " | ".join(f"{pct(times[k], 95):.1f}" for k in ("name", "two words", "phrase"))
+        lines.append(f"| {backend} | {n:,} | {rate:,.0f} | {p50:.1f} | {p95:.1f} | {by_kind} |")
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        command = f".venv/bin/python bench/search.py --sizes {args.sizes} --queries {args.queries}"
+        write_section(HEADING, f"{HEADING}\n\n{stamp(command)}\n\n{text}\n")
+
+
+if __name__ == "__main__":
+    main()
