@@ -267,10 +267,18 @@ def _is_name_word(token: Any) -> bool:
     return token.is_alpha and token.is_title and token.lower_ not in {"the", "a", "an"}
 
 
+def _name_before(tok: Any, label: str) -> bool:
+    """A capitalised proper noun just before a name, as part of it ("Ana" Ruiz)."""
+    return tok.pos_ == "PROPN" and tok.ent_type_ in ("", label) and tok.is_title
+
+
 def _name_run(token: Any) -> tuple[int, int]:
     """Token range of the proper name holding ``token`` (entity, else PROPN run)."""
     doc = token.doc
     if token.ent_type_ == "" and _is_name_word(token):
+        start = token.i
+        while start > 0 and _name_before(doc[start - 1], ""):
+            start -= 1
         end = token.i + 1
         while end < len(doc) and (
             doc[end].ent_type_ == "PERSON" or doc[end].pos_ == "PROPN" or _is_name_word(doc[end])
@@ -278,7 +286,7 @@ def _name_run(token: Any) -> tuple[int, int]:
             end += 1
             if end < len(doc) and doc[end].text == "-" and end + 1 < len(doc):
                 end += 2
-        return token.i, end
+        return start, end
     if token.ent_type_ in NAME_LABELS:
         for ent in doc.ents:
             if ent.start <= token.i < ent.end:
@@ -516,7 +524,7 @@ def _indirect(ctx: _Context, quotes: list[Quote]) -> list[Quote]:
         if _according_to(tok):
             content = _according_content(tok)
         elif tok.lower_ in INDIRECT_WORDS and tok.tag_.startswith("VB"):
-            clauses = [c for c in tok.children if c.dep_ == "ccomp"]
+            clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
             if tok.lower_ not in CUE_WORDS:  # "polls show that ...", not "showed up"
                 clauses = [c for c in clauses if any(m.lower_ == "that" for m in c.children)]
             if any(c.dep_ == "prt" for c in tok.children):

@@ -131,6 +131,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
             raise HTTPException(404)
         copies = await call(copy_view, the_store, stored)
         story_id, see_also, more = await call(pipeline_stories.related, the_store, article_id)
+        entities = await call(the_store.article_entities, article_id)  # issue 7
+        quotes = await call(the_store.article_quotes, article_id)
         return page(
             request,
             "article.html",
@@ -140,6 +142,35 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
             story_id=story_id,
             see_also=see_also,
             more_like_this=more,
+            entities=entities,
+            quotes=quotes,
+        )
+
+    async def entity(request: Request) -> Response:
+        entity_id: int = request.path_params["entity_id"]
+        if entity_id > SQLITE_MAX_INT:
+            raise HTTPException(404)
+        found = await call(the_store.get_entity, entity_id)
+        if found is None:
+            raise HTTPException(404)
+        articles = await call(the_store.entity_articles, entity_id)
+        ledger = await call(the_store.entity_ledger, entity_id)
+        return page(
+            request,
+            "entity.html",
+            title=found["name"],
+            entity=found,
+            articles=articles,
+            ledger=ledger,
+        )
+
+    async def speaker(request: Request) -> Response:
+        name = request.path_params["name"].strip()[:MAX_QUERY_CHARS]
+        ledger = await call(the_store.speaker_ledger, name) if name else []
+        if not ledger:
+            raise HTTPException(404)
+        return page(
+            request, "speaker.html", title=name, speaker=ledger[0]["speaker"], ledger=ledger
         )
 
     async def search(request: Request) -> Response:
@@ -201,6 +232,8 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
             Route("/article/{article_id:int}", article, name="article"),
             Route("/search", search, name="search"),
             Route("/story/{story_id:int}", story, name="story"),
+            Route("/entity/{entity_id:int}", entity, name="entity"),
+            Route("/speaker/{name:path}", speaker, name="speaker"),
             Route("/healthz", healthz, name="healthz"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
