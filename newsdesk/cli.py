@@ -18,7 +18,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import cli_copies, cli_feeds, cli_quotes, cli_stories, pipeline, pipeline_copies
+from . import (
+    cli_copies,
+    cli_export,
+    cli_feeds,
+    cli_quotes,
+    cli_stories,
+    pipeline,
+    pipeline_copies,
+)
 from .errors import NewsdeskError
 from .ingest import iter_documents
 from .model import Article, Failed, StoredArticle
@@ -402,6 +410,7 @@ main.add_command(cli_quotes.enrich)
 
 
 cli_feeds.register(main)  # feeds, crawl, run (issue 4)
+cli_export.register(main)  # export --format jsonl|csv|parquet (issue 8)
 
 
 if __name__ == "__main__":  # pragma: no cover

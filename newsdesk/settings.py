@@ -35,6 +35,9 @@ class Settings:
     feed_max_failures: int = 10  # consecutive failures before a feed is disabled
     # Entities and quotes after extraction (newsdesk.enrich); off defers it to `newsdesk enrich`.
     enrich: bool = True
+    # The feeds admin (/admin): auto = only when serving on a loopback address;
+    # on/off force it.  Requests through a proxy or from other hosts never reach it.
+    admin: str = "auto"
 
     @property
     def worker_count(self) -> int:

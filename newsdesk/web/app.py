@@ -24,11 +24,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from .. import pipeline_stories
-from ..errors import StoreError
 from ..pipeline_copies import copy_view
 from ..settings import Settings
-from . import render
+from . import admin, api, pages, render
 from .security import NONCE_KEY, SecurityHeadersMiddleware, request_nonce, security_headers
+from .site import Site, admin_enabled
 
 if TYPE_CHECKING:
     from ..store.base import Store
@@ -88,6 +88,7 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
     the_store: Store = store
     templates = _templates()
     page_size = max(1, settings.page_size)
+    site = Site(the_store, settings, templates, page_size)  # for pages, api, admin
 
     async def call(fn: Callable[..., T], *args: Any) -> T:
         return await run_in_threadpool(fn, *args)
@@ -173,34 +174,6 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
             request, "speaker.html", title=name, speaker=ledger[0]["speaker"], ledger=ledger
         )
 
-    async def search(request: Request) -> Response:
-        query = request.query_params.get("q", "").strip()
-        number = min(_int_param(request, "page", 1) or 1, MAX_PAGE)
-        context: dict[str, Any] = {
-            "query": query,
-            "page_number": number,
-            "hits": [],
-            "total": 0,
-            "pages": 0,
-            "error": None,
-        }
-        if query and len(query) > MAX_QUERY_CHARS:
-            context["error"] = f"That search is too long; use at most {MAX_QUERY_CHARS} characters."
-        elif query:
-            try:
-                total = await call(the_store.count_search, query)
-                hits = await call(the_store.search, query, page_size, (number - 1) * page_size)
-            except StoreError as exc:
-                log.warning("search failed for %r: %s", query, exc)
-                context["error"] = (
-                    "We could not run that search. Try plain words, without quotes or operators."
-                )
-            else:
-                pages = min(-(-total // page_size), MAX_PAGE)
-                context.update(total=total, hits=hits, pages=pages)
-        title = f"Search: {query}" if query else "Search"
-        return page(request, "search.html", title=title, **context)
-
     async def healthz(request: Request) -> Response:
         return PlainTextResponse("ok")
 
@@ -230,12 +203,14 @@ def create_app(settings: Settings, store: Store | None = None) -> Starlette:
         routes=[
             Route("/", home, name="home"),
             Route("/article/{article_id:int}", article, name="article"),
-            Route("/search", search, name="search"),
             Route("/story/{story_id:int}", story, name="story"),
             Route("/entity/{entity_id:int}", entity, name="entity"),
             Route("/speaker/{name:path}", speaker, name="speaker"),
             Route("/healthz", healthz, name="healthz"),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+            *pages.routes(site),  # search, source, sources, original (issue 8)
+            Mount("/api/v1", api.create_api(site), name="api"),
+            *([Mount("/admin", admin.create_admin(site))] if admin_enabled(settings) else []),
         ],
         middleware=[Middleware(SecurityHeadersMiddleware)],
         exception_handlers={404: not_found, 500: server_error},

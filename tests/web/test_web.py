@@ -318,10 +318,12 @@ def test_pages_have_no_scripts_or_external_assets(
 class BrokenStore:
     """A store whose search always refuses, as a locked or corrupt database would."""
 
-    def search(self, query: str, limit: int = 20, offset: int = 0) -> list[Any]:
+    def search(
+        self, query: str, limit: int = 20, offset: int = 0, filters: Any = None
+    ) -> list[Any]:
         raise StoreError('fts5: syntax error near "\'"')
 
-    def count_search(self, query: str) -> int:
+    def count_search(self, query: str, filters: Any = None) -> int:
         raise StoreError("fts5: syntax error")
 
     def latest(self, limit: int = 20, before_id: int | None = None) -> list[Any]:
