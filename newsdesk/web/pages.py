@@ -52,12 +52,16 @@ def source_url(name: str) -> str:
     return "/source/" + quote(name, safe="")
 
 
+def typed_filters(request: Request) -> dict[str, str]:
+    return {name: text_param(request, name) for name in FILTER_NAMES}
+
+
 def read_filters(request: Request) -> tuple[dict[str, str], SearchFilters]:
     """The filter fields as typed (for the form) and as store filters.
 
     Raises ``ValueError`` with a reader-facing message on a malformed date.
     """
-    raw = {name: text_param(request, name) for name in FILTER_NAMES}
+    raw = typed_filters(request)
     try:
         since = parse_day(raw["since"])
         until = parse_day(raw["until"], end=True)
@@ -95,6 +99,7 @@ def routes(site: Site) -> list[Route]:
             context["filters"] = raw
         except ValueError as exc:
             context["error"] = str(exc)
+            context["filters"] = typed_filters(request)
             filters = None
         if context["error"]:
             pass
