@@ -307,8 +307,8 @@ def test_pages_have_no_scripts_or_external_assets(
         assert 'name="viewport"' in html
         for tag, attrs in tags(html):
             assert tag != "script"
-            if tag == "link":
-                assert attrs["href"] == "/static/style.css"
+            if tag == "link":  # the stylesheet, and our icon so no /favicon.ico request
+                assert attrs["href"] in {"/static/style.css", "/static/favicon.svg"}
         assert 'href="#main"' in html  # skip link for keyboard users
 
 
