@@ -19,6 +19,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from . import (
+    cli_check,
     cli_copies,
     cli_export,
     cli_feeds,
@@ -407,6 +408,7 @@ main.add_command(cli_stories.stories)
 main.add_command(cli_stories.related)
 main.add_command(cli_quotes.quotes)
 main.add_command(cli_quotes.enrich)
+main.add_command(cli_check.check)  # consistency after a crash or full disk (issue 10)
 
 
 cli_feeds.register(main)  # feeds, crawl, run (issue 4)

@@ -18,7 +18,8 @@ The tree says *which stage* failed and so what a caller can do about it::
     ├── ExtractionError       the input read fine but holds no article
     │   └── NoArticle         nothing that looks like an article body
     ├── StoreError            the database refused; stored data is untouched
-    │   └── SchemaError       the database is newer than this newsdesk
+    │   ├── SchemaError       the database is newer than this newsdesk
+    │   └── StoreFull         the database or its disk is full; nothing stored is lost
     └── ConfigError           a bad flag or NEWSDESK_* variable
 
 In a batch every ``InputError`` and ``ExtractionError`` becomes a
@@ -103,6 +104,14 @@ class StoreError(NewsdeskError):
 
 class SchemaError(StoreError):
     pass
+
+
+class StoreFull(StoreError):
+    """The database (or its disk, or its size limit) is full.
+
+    The write that hit the limit was rolled back whole, so what is stored stays
+    intact; the same ingest, run again once there is space, resumes.
+    """
 
 
 class ConfigError(NewsdeskError):

@@ -71,6 +71,19 @@ STORY_BATCH = 1000
 ENRICH_BATCH = 64
 
 
+def _unplaced(store: Store, queued: set[int]) -> list[tuple[int, Article]]:
+    """Stored articles a crash kept out of stories (a killed run's last batch).
+
+    A rerun finds them ``known``, and a crawl skips their entries as already
+    stored, so they are picked up here, at the end of any ingest.
+    """
+    out: list[tuple[int, Article]] = []
+    for article_id in store.articles_without_story(limit=STORY_BATCH):
+        if article_id not in queued and (stored := store.get_article(article_id)) is not None:
+            out.append((article_id, stored.article))
+    return out
+
+
 def make_executor(settings: Settings) -> Executor:
     if settings.worker_count <= 1:
         return InlineExecutor()
@@ -133,26 +146,30 @@ def ingest_documents(
                 article_id, status = store.add_article(result.article, result.document)
                 report.article_ids.append(article_id)
                 setattr(report, status, getattr(report, status) + 1)
-                if status != "known":
+                signature = result.copy_signature or copy_signature(result.article.body)
+                # A known article may lack follow-ups a crash cut off: finish them.
+                redo = store.missing_follow_ups(article_id) if status == "known" else set()
+                if status != "known" or ("copies" in redo and signature is not None):
                     link_copies(
                         store,
                         article_id,
-                        result.copy_signature or copy_signature(result.article.body),
+                        signature,
                         result.article.body,
                         updated=status == "updated",
                     )
-                    if settings.enrich:
-                        to_enrich.append((article_id, result.article))
+                if settings.enrich and (status != "known" or "enrich" in redo):
+                    to_enrich.append((article_id, result.article))
                 if len(to_enrich) >= ENRICH_BATCH:
                     report.enriched += enrich_stored(store, to_enrich, executor=runner).enriched
                     to_enrich = []
-                if status == "stored":
+                if status == "stored" or "stories" in redo:
                     pending.append((article_id, result.article))
                 if len(pending) >= STORY_BATCH:
                     report.clustered += cluster_articles(store, pending).clustered
                     pending = []
             if on_item is not None:
                 on_item(result)
+        pending += _unplaced(store, {i for i, _ in pending})
         if pending:
             report.clustered += cluster_articles(store, pending).clustered
         if to_enrich:

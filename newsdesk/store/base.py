@@ -171,3 +171,14 @@ class Store(Protocol):
     def unenriched_ids(self, redo: bool = False) -> list[int]: ...
 
     def enrichment_status(self, article_id: int) -> dict[str, Any] | None: ...
+
+    # -- durability (issue 10; SQL in store/durability.py)
+
+    def check_consistency(self) -> list[str]:
+        """Every integrity problem (dangling rows, search index drift); empty when whole."""
+
+    def missing_follow_ups(self, article_id: int) -> set[str]:
+        """Follow-ups a crash cut off for a stored article: copies, stories, enrich."""
+
+    def articles_without_story(self, limit: int = 1000) -> list[int]:
+        """Articles no story holds yet (a killed run's last batch), oldest first."""

@@ -35,6 +35,7 @@ from ..model import (
 from . import postgres, sqlite
 from .base import IngestStatus
 from .copies import CopyStoreMixin
+from .durability import ConsistencyStoreMixin, translate_full_disk
 from .feeds import FeedStoreMixin
 from .migrations import migrate
 from .quotes import QuoteStoreMixin
@@ -66,7 +67,14 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC)
 
 
-class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, QuoteStoreMixin, SearchStoreMixin):
+class SqlStore(
+    StoryStoreMixin,
+    FeedStoreMixin,
+    CopyStoreMixin,
+    QuoteStoreMixin,
+    SearchStoreMixin,
+    ConsistencyStoreMixin,
+):
     """The :class:`~.base.Store` on a SQLAlchemy engine."""
 
     def __init__(self, db: str) -> None:
@@ -82,6 +90,7 @@ class SqlStore(StoryStoreMixin, FeedStoreMixin, CopyStoreMixin, QuoteStoreMixin,
         if self.dialect == "sqlite":
             sqlite.configure(self.engine)
             write_options["sqlite_immediate"] = True
+        translate_full_disk(self.engine)  # disk full -> StoreFull, from any statement
         self._writer = self.engine.execution_options(**write_options)
         try:
             with self._writer.begin() as conn:
