@@ -196,13 +196,16 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400, help="per page kind")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--write", action="store_true", help="update bench/RESULTS.md")
+    parser.add_argument("--db", default=None, help="reuse (or create) this database file")
     args = parser.parse_args()
     rng = random.Random(3)
     with tempfile.TemporaryDirectory() as tmp:
-        db = str(Path(tmp) / "web.db")
-        print(f"loading {args.articles} articles ...", flush=True)
-        load_s = load(db, args.articles)
-        print(f"loaded in {load_s:.0f} s", flush=True)
+        db = args.db or str(Path(tmp) / "web.db")
+        load_s = 0.0
+        if not Path(db).exists():
+            print(f"loading {args.articles} articles ...", flush=True)
+            load_s = load(db, args.articles)
+            print(f"loaded in {load_s:.0f} s", flush=True)
         with open_store(db) as store:
             top_id = store.latest(1)[0].id
             words = [w for s in store.latest(200) for w in s.article.title.split() if w.isalpha()]

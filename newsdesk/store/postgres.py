@@ -91,25 +91,34 @@ def _tsquery(match: str) -> Any:
     return func.to_tsquery(literal_column("'simple'"), bindparam("query", match))
 
 
-def search_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
-    a = articles
+def rank_select(match: str, where: list[ColumnElement[bool]], newest: bool) -> Select[Any]:
+    """Ids only, best first (or newest first): headlines are made for the page alone."""
     query = _tsquery(match)
-    headline = func.ts_headline(
-        literal_column("'simple'"), a.c.body, query, bindparam("headline", _HEADLINE_OPTIONS)
-    )
+    order = [] if newest else [func.ts_rank_cd(_SEARCH_COL, query).desc()]
     return (
-        select(
-            a.c.id,
-            a.c.title,
-            a.c.url,
-            a.c.published_at,
-            a.c.source,
-            a.c.section,
-            headline.label("snippet"),
-        )
+        select(articles.c.id)
         .where(_SEARCH_COL.op("@@")(query), *where)
-        .order_by(func.ts_rank_cd(_SEARCH_COL, query).desc(), a.c.id.desc())
+        .order_by(*order, articles.c.id.desc())
     )
+
+
+def hits_select(match: str, ids: list[int]) -> Select[Any]:
+    a = articles
+    headline = func.ts_headline(
+        literal_column("'simple'"),
+        a.c.body,
+        _tsquery(match),
+        bindparam("headline", _HEADLINE_OPTIONS),
+    )
+    return select(
+        a.c.id,
+        a.c.title,
+        a.c.url,
+        a.c.published_at,
+        a.c.source,
+        a.c.section,
+        headline.label("snippet"),
+    ).where(a.c.id.in_(ids))
 
 
 def count_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:

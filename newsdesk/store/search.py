@@ -26,6 +26,8 @@ from .query import _WORD
 from .schema import articles
 
 MAX_FILTER_CHARS = 200  # a site or section name, not a document
+# Above this many matches, results come newest first instead of by relevance.
+RANK_AT_MOST = 20_000
 
 
 @dataclass(frozen=True)
@@ -95,17 +97,27 @@ class SearchStoreMixin:
         """Full-text search, best first, title matches weighted above body matches.
 
         With a ``person`` filter the query may be empty: the name alone is searched.
+        A query matching more than :data:`RANK_AT_MOST` articles is answered newest
+        first.  Ids are found first and snippets made for the page's rows only.
         """
         match = self._match(query, filters)
         if match is None:
             return []
         where = filter_clauses(filters) if filters else []
-        stmt = self._fts.search_select(match, where).limit(limit).offset(offset)
         try:
             with self.engine.connect() as conn:
-                rows = conn.execute(stmt).all()
+                # Ranking every match costs more than it is worth when a query
+                # matches a large part of the archive ("the", "said"): then
+                # newest first, which the index gives without scoring anything.
+                matches = conn.execute(self._fts.count_select(match, [])).scalar() or 0
+                newest = matches > RANK_AT_MOST
+                ranked = self._fts.rank_select(match, where, newest).limit(limit).offset(offset)
+                ids = [row.id for row in conn.execute(ranked)]
+                rows = conn.execute(self._fts.hits_select(match, ids)).all() if ids else []
         except SQLAlchemyError as exc:
             raise StoreError(f"search failed: {exc}") from exc
+        order = {article_id: i for i, article_id in enumerate(ids)}
+        rows.sort(key=lambda row: order[row.id])
         return [
             SearchHit(
                 id=row.id,

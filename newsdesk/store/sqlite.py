@@ -113,8 +113,19 @@ def with_phrase(prepared: str | None, words: tuple[str, ...]) -> str:
     return phrase if prepared is None else f"({prepared}) AND {phrase}"
 
 
-def search_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
-    """Ranked hits with a highlighted body snippet, plus any article filters."""
+def rank_select(match: str, where: list[ColumnElement[bool]], newest: bool) -> Select[Any]:
+    """Ids only, best first (or newest first): no snippet is made for rows off the page."""
+    stmt = select(_fts_table.c.rowid.label("id")).select_from(_fts_table)
+    if where:
+        stmt = stmt.join(articles, articles.c.id == _fts_table.c.rowid)
+    order = [] if newest else [literal_column("bm25(articles_fts, 5.0, 1.0)")]
+    return stmt.where(text(_MATCH).bindparams(query=match), *where).order_by(
+        *order, _fts_table.c.rowid.desc()
+    )
+
+
+def hits_select(match: str, ids: list[int]) -> Select[Any]:
+    """The page's hits with their highlighted body snippets (FTS5 seeks each rowid)."""
     a = articles
     return (
         select(
@@ -127,8 +138,7 @@ def search_select(match: str, where: list[ColumnElement[bool]]) -> Select[Any]:
             literal_column("snippet(articles_fts, 1, char(2), char(3), '…', 32)").label("snippet"),
         )
         .select_from(_fts_table.join(a, a.c.id == _fts_table.c.rowid))
-        .where(text(_MATCH).bindparams(query=match), *where)
-        .order_by(literal_column("bm25(articles_fts, 5.0, 1.0)"), a.c.id.desc())
+        .where(text(_MATCH).bindparams(query=match), _fts_table.c.rowid.in_(ids))
     )
 
 
