@@ -247,6 +247,7 @@ def main() -> None:
             server.wait(timeout=30)
     targets = {"home": 50, "home, paged": 50, "article": 50, "search": 100}
     targets.update({"search, filtered": 100, "search, person": 100, "API search": 100})
+    loaded = f"bulk-loaded in {load_s:.0f} s" if load_s else "loaded by an earlier run, --db"
     lines = [
         stamp(
             f"python bench/web.py --articles {args.articles} --requests {args.requests} "
@@ -254,7 +255,7 @@ def main() -> None:
         ),
         "",
         f"{args.articles:,} articles in SQLite (the bundled sample pages extracted, then repeated "
-        f"with variations; bulk-loaded in {load_s:.0f} s). `newsdesk serve` (one uvicorn "
+        f"with variations; {loaded}). `newsdesk serve` (one uvicorn "
         f"process) on 127.0.0.1; a bounded httpx loop with {args.concurrency} concurrent "
         f"keep-alive clients, {args.requests} requests per page after a warm-up; latency is send "
         "to last byte. No stories were clustered for this load, so the home page's Top Stories "
