@@ -161,3 +161,43 @@ def client(site: tuple[str, dict[str, int]]) -> Iterator[httpx.Client]:
 def serve_app() -> Callable[[ASGIApp], AbstractContextManager[str]]:
     """For tests that need their own app (a broken store, an owned store)."""
     return serve
+
+
+# -- one headless Chromium for every browser test (issue 10 shares it) ----------
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[object]:
+    """Debian's Chromium under Playwright, started once per run (never ``playwright install``).
+
+    Skips when Playwright or the browser is missing, and fails under CI=true.
+    """
+    import os
+    from pathlib import Path
+
+    executable = os.environ.get("NEWSDESK_CHROMIUM", "/usr/bin/chromium")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("playwright not installed")
+        pytest.skip("playwright not installed")
+    if not Path(executable).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium not installed (apt-get install chromium)")
+        pytest.skip("chromium not installed")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, timeout=60_000)
+        yield browser
+        browser.close()
