@@ -27,7 +27,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .connect.duplicates import copy_signature, is_copy
+from .connect.duplicates import copy_signature, shingles, similarity
 from .ingest import iter_documents, kind_of
 from .model import Article, Document, Failed, Paragraph
 from .parallel import InlineExecutor, ProcessExecutor
@@ -171,36 +171,83 @@ def _shard_crashed(job: object, exc: BaseException) -> int:
 # -- copies ------------------------------------------------------------------
 
 
-def bucket_pairs(members: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Verified copy pairs among one band bucket's ``(key, body)`` members."""
+class DisjointSet:
+    """Union-find over string keys; the smaller key is always the root."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> list[list[str]]:
+        found: dict[str, list[str]] = defaultdict(list)
+        for x in self.parent:
+            found[self.find(x)].append(x)
+        return sorted(sorted(g) for g in found.values() if len(g) > 1)
+
+
+class Verifier:
+    """``is_copy`` with each body tokenised once and each pair decided once."""
+
+    def __init__(self) -> None:
+        self._shingles: dict[str, Any] = {}
+        self._decided: dict[tuple[str, str], bool] = {}
+
+    def __call__(self, key_a: str, body_a: str, key_b: str, body_b: str) -> bool:
+        pair = (key_a, key_b)
+        if pair not in self._decided:
+            if body_a == body_b:  # signed bodies are long enough: the exact step
+                self._decided[pair] = True
+            else:
+                sim = similarity(self._of(key_a, body_a), self._of(key_b, body_b))
+                self._decided[pair] = sim.is_copy
+        return self._decided[pair]
+
+    def _of(self, key: str, body: str) -> Any:
+        if key not in self._shingles:
+            self._shingles[key] = shingles(body)
+        return self._shingles[key]
+
+
+def bucket_pairs(
+    members: list[tuple[str, str]], verify: Verifier | None = None
+) -> list[tuple[str, str]]:
+    """Verified pairs that connect one band bucket's ``(key, body)`` members.
+
+    A pair already connected through pairs verified earlier in the bucket is
+    not checked again: that changes no group (connectivity is the same) and
+    turns a bucket of n identical copies from n²/2 checks into n.
+    """
+    verify = verify or Verifier()
     members = sorted(members)[:MAX_BUCKET]
+    linked = DisjointSet()
     pairs = []
     for i, (key_a, body_a) in enumerate(members):
         for key_b, body_b in members[i + 1 :]:
-            if is_copy(body_a, body_b):
+            if linked.find(key_a) == linked.find(key_b):
+                continue
+            if verify(key_a, body_a, key_b, body_b):
+                linked.union(key_a, key_b)
                 pairs.append((key_a, key_b))
     return pairs
 
 
 def union_find(pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
     """Connected components of the pair graph: groups of two or more, sorted."""
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    found = DisjointSet()
     for a, b in pairs:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for x in parent:
-        groups[find(x)].append(x)
-    return sorted(sorted(g) for g in groups.values() if len(g) > 1)
+        found.union(a, b)
+    return found.groups()
 
 
 def row_key(row: dict[str, Any]) -> str:
@@ -214,7 +261,13 @@ def find_copies_local(out: Path) -> list[list[str]]:
             body = json.loads(row["article"])["body"]
             for band in row["bands"]:
                 buckets[band].append((row_key(row), body))
-    pairs = {p for members in buckets.values() if len(members) > 1 for p in bucket_pairs(members)}
+    verify = Verifier()
+    pairs = {
+        p
+        for _band, members in sorted(buckets.items())
+        if len(members) > 1
+        for p in bucket_pairs(members, verify)
+    }
     return union_find(sorted(pairs))
 
 
