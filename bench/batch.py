@@ -28,7 +28,7 @@ from warcio.statusandheaders import StatusAndHeaders  # noqa: E402
 from warcio.warcwriter import WARCWriter  # noqa: E402
 
 from bench.common import SHARED, stamp, write_section  # noqa: E402
-from newsdesk.batch import run_batch  # noqa: E402
+from newsdesk.pipeline.batch import run_batch  # noqa: E402
 from newsdesk.settings import Settings  # noqa: E402
 
 DATA = SHARED / "bench" / "article-extraction"

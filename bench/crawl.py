@@ -29,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from webserver import Reply, TestServer, double_gzip_bomb, gzip_bytes, rss  # noqa: E402
 
-from newsdesk.crawl import Crawler, PageTask  # noqa: E402
 from newsdesk.errors import NewsdeskError  # noqa: E402
 from newsdesk.ingest.fetch import Fetcher  # noqa: E402
+from newsdesk.pipeline.crawl import Crawler, PageTask  # noqa: E402
 from newsdesk.settings import Settings  # noqa: E402
 from newsdesk.store import open_store  # noqa: E402
 

@@ -17,7 +17,7 @@ with it.  textacy 0.13 ``direct_quotations`` runs per paragraph on the same
 model (it needs the lemmatizer, so it gets the full pipeline) as the reference.
 
 Speed: enrichment of every article (language check, parse, entities, quotes)
-through :func:`newsdesk.pipeline_quotes.enrich_many` with 2 worker processes,
+through :func:`newsdesk.pipeline.quotes.enrich_many` with 2 worker processes,
 as ``newsdesk enrich`` runs it, and textacy per paragraph in one process.
 
 Run: ``.venv/bin/python bench/quotes.py [--split dev] [--no-textacy] [--limit N]``.
@@ -287,7 +287,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         ours_d.add(t)
         ours_a.add(score(gold, merged))
 
-    from newsdesk.pipeline_quotes import enrich_many
+    from newsdesk.pipeline.quotes import enrich_many
 
     articles = [as_article(n, t) for n, t, _g in data]
     t0 = time.perf_counter()

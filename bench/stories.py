@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from newsdesk.pipeline import ingest_paths  # noqa: E402
-from newsdesk.pipeline_stories import cluster_articles, related  # noqa: E402
+from newsdesk.pipeline.stories import cluster_articles, related  # noqa: E402
 from newsdesk.settings import Settings  # noqa: E402
 from newsdesk.store import open_store  # noqa: E402
 

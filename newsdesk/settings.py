@@ -24,7 +24,7 @@ class Settings:
     port: int = 8000
     allow_private_networks: bool = False
     page_size: int = 20
-    # Feeds and fetching (newsdesk.ingest.fetch, newsdesk.crawl).
+    # Feeds and fetching (newsdesk.ingest.fetch, newsdesk.pipeline.crawl).
     user_agent: str = "newsdesk/0.1 (+https://github.com/newsdesk/newsdesk; news aggregator)"
     fetch_deadline: float = 30.0  # seconds for a whole fetch, headers to last byte
     max_redirects: int = 5

@@ -12,7 +12,7 @@ from support import SAMPLE
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from newsdesk.batch import iter_rows, run_batch, shard_id
+from newsdesk.pipeline.batch import iter_rows, run_batch, shard_id
 from newsdesk.settings import Settings
 from newsdesk.store import open_store
 

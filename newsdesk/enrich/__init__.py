@@ -4,7 +4,7 @@
 pipeline, ``newsdesk enrich``, the benchmark), so there is one code path.
 The batch form parses with ``nlp.pipe``, which is faster per article than
 one call each; run several batches in worker processes for more cores
-(:func:`newsdesk.pipeline_quotes.enrich_many`).
+(:func:`newsdesk.pipeline.quotes.enrich_many`).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ the article's main subject is named in full again and again, a quoted expert
 once.  Titles and possessives are stripped so "President Putin" and
 "Putin’s" count as Putin.  Across articles the store keeps one row per
 ``(kind, key)`` and a bare surname is matched to a stored full name by the
-wiring in :mod:`newsdesk.pipeline_quotes`.
+wiring in :mod:`newsdesk.pipeline.quotes`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Only SQL lives here; :class:`~newsdesk.store.sql.SqlStore` gets these methods
 through :class:`FeedStoreMixin`, and the polling policy is in
-:mod:`newsdesk.schedule`, the orchestration in :mod:`newsdesk.crawl`.
+:mod:`newsdesk.ingest.schedule`, the orchestration in :mod:`newsdesk.pipeline.crawl`.
 
 * ``feeds``: one row per subscription with its polling state (conditional-GET
   validators, next poll, consecutive failures, why it was disabled).

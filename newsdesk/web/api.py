@@ -28,9 +28,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from .. import export, pipeline_stories
+from .. import export
 from ..errors import StoreError
 from ..model import SearchHit, StoredArticle, Story
+from ..pipeline import stories as pipeline_stories
 from ..store.search import SearchFilters
 from . import render
 from .openapi import MAX_EXPORT, MAX_LIMIT, document

@@ -23,8 +23,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
-from .. import pipeline_stories
-from ..pipeline_copies import copy_view
+from ..pipeline import stories as pipeline_stories
+from ..pipeline.copies import copy_view
 from ..settings import Settings
 from . import admin, api, pages, render
 from .security import NONCE_KEY, SecurityHeadersMiddleware, request_nonce, security_headers

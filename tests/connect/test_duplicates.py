@@ -13,7 +13,7 @@ from support import SHARED
 
 from newsdesk.connect import duplicates as dup
 from newsdesk.model import Article, CopyMember, Document, Paragraph
-from newsdesk.pipeline_copies import link_copies
+from newsdesk.pipeline.copies import link_copies
 from newsdesk.store import open_store
 
 SENTENCE = (

@@ -11,7 +11,7 @@ from newsdesk.connect.features import article_terms, names, tokens
 from newsdesk.connect.related import Candidate, see_also
 from newsdesk.connect.stories import Member, StoryParams, TopicIndex, top_story_score
 from newsdesk.pipeline import ingest_paths
-from newsdesk.pipeline_stories import top_stories
+from newsdesk.pipeline.stories import top_stories
 from newsdesk.settings import Settings
 from newsdesk.store import open_store
 

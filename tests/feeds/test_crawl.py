@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from webserver import Reply, TestServer, article_html, rss
 
-from newsdesk.crawl import Crawler
+from newsdesk.pipeline.crawl import Crawler
 from newsdesk.settings import Settings
 from newsdesk.store import open_store
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from newsdesk import schedule
+from newsdesk.ingest import schedule
 from newsdesk.ingest.polite import HostGate
 from newsdesk.model import Feed
 

@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from .connect import duplicates
-from .connect.duplicates import CopyDiff, DiffSide
-from .errors import NewsdeskError
-from .extract.encoding import decode_text
-from .model import CopyGroup, CopyMember, CopySignature, StoredArticle
-from .store.base import Store
+from newsdesk.connect import duplicates
+from newsdesk.connect.duplicates import CopyDiff, DiffSide
+from newsdesk.errors import NewsdeskError
+from newsdesk.extract.encoding import decode_text
+from newsdesk.model import CopyGroup, CopyMember, CopySignature, StoredArticle
+from newsdesk.store.base import Store
 
 MAX_CANDIDATES = 50  # verified per new article; more only when buckets are crowded
 

@@ -10,10 +10,10 @@ import sys
 
 import click
 
-from . import export
-from .errors import NewsdeskError
-from .settings import Settings
-from .store import open_store
+from newsdesk import export
+from newsdesk.errors import NewsdeskError
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
 
 
 @click.command(name="export")

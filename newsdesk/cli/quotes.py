@@ -1,7 +1,7 @@
 """``newsdesk quotes``, ``newsdesk enrich`` and the entity/quote fields of ``show``.
 
 Kept out of :mod:`newsdesk.cli` so the command module stays a thin list of
-commands; the work is in :mod:`newsdesk.pipeline_quotes` and the store.
+commands; the work is in :mod:`newsdesk.pipeline.quotes` and the store.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .errors import NewsdeskError
-from .pipeline_quotes import enrich_stored
-from .settings import Settings
-from .store import open_store
-from .store.base import Store
+from newsdesk.errors import NewsdeskError
+from newsdesk.pipeline.quotes import enrich_stored
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
+from newsdesk.store.base import Store
 
 QUOTE_FIELDS = ("article_url", "kind", "text", "speaker", "role", "cue", "start", "end")
 

@@ -20,9 +20,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from .connect.features import Vector, article_terms, tokens, weigh
-from .connect.related import Candidate, StoryCandidate, more_like_this, see_also
-from .connect.stories import (
+from newsdesk.connect.features import Vector, article_terms, tokens, weigh
+from newsdesk.connect.related import Candidate, StoryCandidate, more_like_this, see_also
+from newsdesk.connect.stories import (
     GROWTH_WINDOW,
     Member,
     StoryParams,
@@ -34,8 +34,8 @@ from .connect.stories import (
     summarise,
     top_story_score,
 )
-from .model import Article, Related, Story
-from .store.base import Store
+from newsdesk.model import Article, Related, Story
+from newsdesk.store.base import Store
 
 TOP_STORIES_WINDOW = timedelta(days=3)
 FUTURE_SLACK = timedelta(days=1)

@@ -20,7 +20,7 @@ import random
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from .model import Feed
+from newsdesk.model import Feed
 
 MAX_BACKOFF = 24 * 3600.0
 RETRY_AFTER_CAP = 6 * 3600.0

@@ -9,7 +9,7 @@ union-find) and written to ``OUT/copies.parquet``; finally the articles are
 bulk-loaded into the store through the normal pipeline.
 
 Two executors produce the same rows: ``local`` (a process pool, one shard per
-task) and ``ray`` (a Ray Data pipeline, :mod:`newsdesk.batch_ray`).
+task) and ``ray`` (a Ray Data pipeline, :mod:`newsdesk.pipeline.batch_ray`).
 """
 
 from __future__ import annotations
@@ -27,13 +27,13 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .connect.duplicates import copy_signature, shingles, similarity
-from .ingest import iter_documents, kind_of
-from .model import Article, Document, Failed, Paragraph
-from .parallel import InlineExecutor, ProcessExecutor
-from .pipeline import Extracted, IngestReport, extract_document, ingest_documents
-from .settings import Settings
-from .store.base import Store
+from newsdesk.connect.duplicates import copy_signature, shingles, similarity
+from newsdesk.ingest import iter_documents, kind_of
+from newsdesk.model import Article, Document, Failed, Paragraph
+from newsdesk.parallel import InlineExecutor, ProcessExecutor
+from newsdesk.pipeline import Extracted, IngestReport, extract_document, ingest_documents
+from newsdesk.settings import Settings
+from newsdesk.store.base import Store
 
 ROW_SCHEMA = pa.schema(
     [
@@ -363,7 +363,7 @@ def run_batch(
     todo = [s for s in shards if not is_done(out, shard_id(s))]
     report.shards_skipped = len(shards) - len(todo)
     if executor == "ray":
-        from .batch_ray import find_copies_ray, run_ray
+        from newsdesk.pipeline.batch_ray import find_copies_ray, run_ray
 
         run_ray(todo, out, settings)
     elif executor == "local":

@@ -17,10 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from .enrich import enrich_batch
-from .model import Article, Enrichment
-from .parallel import Executor, ProcessExecutor
-from .store.base import Store
+from newsdesk.enrich import enrich_batch
+from newsdesk.model import Article, Enrichment
+from newsdesk.parallel import Executor, ProcessExecutor
+from newsdesk.store.base import Store
 
 CHUNK = 16  # articles per worker task: big enough for nlp.pipe, small for balance
 

@@ -12,17 +12,17 @@ from dataclasses import dataclass, field
 from os import PathLike
 from typing import Any
 
-from .connect.duplicates import copy_signature
-from .errors import NewsdeskError
-from .extract import extract
-from .ingest import iter_documents
-from .model import Article, CopySignature, Document, Failed
-from .parallel import Executor, InlineExecutor, ProcessExecutor
-from .pipeline_copies import link_copies
-from .pipeline_quotes import enrich_stored
-from .pipeline_stories import cluster_articles
-from .settings import Settings
-from .store.base import Store
+from newsdesk.connect.duplicates import copy_signature
+from newsdesk.errors import NewsdeskError
+from newsdesk.extract import extract
+from newsdesk.ingest import iter_documents
+from newsdesk.model import Article, CopySignature, Document, Failed
+from newsdesk.parallel import Executor, InlineExecutor, ProcessExecutor
+from newsdesk.pipeline.copies import link_copies
+from newsdesk.pipeline.quotes import enrich_stored
+from newsdesk.pipeline.stories import cluster_articles
+from newsdesk.settings import Settings
+from newsdesk.store.base import Store
 
 
 @dataclass

@@ -12,12 +12,12 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from . import pipeline_stories
-from .errors import NewsdeskError
-from .model import Related, Story
-from .settings import Settings
-from .store import open_store
-from .store.base import Store
+from newsdesk.errors import NewsdeskError
+from newsdesk.model import Related, Story
+from newsdesk.pipeline import stories as pipeline_stories
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
+from newsdesk.store.base import Store
 
 
 def _store(db: str | None) -> Any:

@@ -27,19 +27,18 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import zip_longest
 
-from . import schedule
-from .errors import Disallowed, FetchError, MalformedInput, NewsdeskError, UnsupportedInput
-from .ingest import charsets
-from .ingest.feeds import parse_feed
-from .ingest.fetch import Fetcher, FetchResult
-from .ingest.polite import HostGate
-from .ingest.robots import RobotsCache
-from .ingest.sitemaps import parse_sitemap
-from .model import Article, Document, Failed, Feed, FeedEntry, ParsedFeed
-from .parallel import Executor
-from .pipeline import Extracted, IngestReport, extract_document, ingest_documents
-from .settings import Settings
-from .store.base import Store
+from newsdesk.errors import Disallowed, FetchError, MalformedInput, NewsdeskError, UnsupportedInput
+from newsdesk.ingest import charsets, schedule
+from newsdesk.ingest.feeds import parse_feed
+from newsdesk.ingest.fetch import Fetcher, FetchResult
+from newsdesk.ingest.polite import HostGate
+from newsdesk.ingest.robots import RobotsCache
+from newsdesk.ingest.sitemaps import parse_sitemap
+from newsdesk.model import Article, Document, Failed, Feed, FeedEntry, ParsedFeed
+from newsdesk.parallel import Executor
+from newsdesk.pipeline import Extracted, IngestReport, extract_document, ingest_documents
+from newsdesk.settings import Settings
+from newsdesk.store.base import Store
 
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "

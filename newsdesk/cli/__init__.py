@@ -18,21 +18,19 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import (
-    cli_check,
-    cli_copies,
-    cli_export,
-    cli_feeds,
-    cli_quotes,
-    cli_stories,
-    pipeline,
-    pipeline_copies,
-)
-from .errors import NewsdeskError
-from .ingest import iter_documents
-from .model import Article, Failed, StoredArticle
-from .settings import Settings
-from .store import open_store
+from newsdesk import pipeline
+from newsdesk.cli import check as cli_check
+from newsdesk.cli import copies as cli_copies
+from newsdesk.cli import export as cli_export
+from newsdesk.cli import feeds as cli_feeds
+from newsdesk.cli import quotes as cli_quotes
+from newsdesk.cli import stories as cli_stories
+from newsdesk.errors import NewsdeskError
+from newsdesk.ingest import iter_documents
+from newsdesk.model import Article, Failed, StoredArticle
+from newsdesk.pipeline import copies as pipeline_copies
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
 
 err_console = Console(stderr=True)
 
@@ -313,7 +311,7 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
     """Serve the web site and API."""
     import uvicorn
 
-    from .web.app import create_app
+    from newsdesk.web.app import create_app
 
     settings = _settings(db=db, host=host, port=port)
     app = create_app(settings)
@@ -331,7 +329,7 @@ def copy_db(source: str, target: str, batch_size: int) -> None:
     Interrupted, it resumes where it stopped when run again.  It ends by
     comparing row counts and content hashes of both sides.
     """
-    from .store.copydb import copy_database
+    from newsdesk.store.copydb import copy_database
 
     src, dst = _open(_settings(db=source)), _open(_settings(db=target))
     try:
@@ -379,7 +377,7 @@ def batch(
     """Batch-process large WARC/WET sets: one shard per file, Parquet out, resumable."""
     from pathlib import Path
 
-    from .batch import run_batch
+    from newsdesk.pipeline.batch import run_batch
 
     settings = _settings(db=db, workers=workers)
     store = _open(settings) if load else None

@@ -1,7 +1,7 @@
 """Output of ``newsdesk copies`` and the copy fields of ``newsdesk show``.
 
 Kept out of :mod:`newsdesk.cli` so the command module stays a thin list of
-commands; the data comes from :mod:`newsdesk.pipeline_copies`.
+commands; the data comes from :mod:`newsdesk.pipeline.copies`.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from .model import CopyGroup, StoredArticle
-from .pipeline_copies import copy_view, group_record, member_url
-from .store.base import Store
+from newsdesk.model import CopyGroup, StoredArticle
+from newsdesk.pipeline.copies import copy_view, group_record, member_url
+from newsdesk.store.base import Store
 
 
 def groups_for(store: Store, article_id: int | None, limit: int | None) -> list[CopyGroup]:

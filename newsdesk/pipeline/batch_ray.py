@@ -1,4 +1,4 @@
-"""The ``ray`` executor of :mod:`newsdesk.batch`: a Ray Data pipeline.
+"""The ``ray`` executor of :mod:`newsdesk.pipeline.batch`: a Ray Data pipeline.
 
 * A streaming datasource: one read task per shard, each yielding small blocks
   of raw records as it reads (never one row for a 1 GiB archive).
@@ -27,7 +27,9 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-from .batch import (
+from newsdesk.ingest import iter_documents
+from newsdesk.model import Document, Failed
+from newsdesk.pipeline.batch import (
     ROW_SCHEMA,
     bucket_pairs,
     item_row,
@@ -37,9 +39,7 @@ from .batch import (
     union_find,
     write_shard,
 )
-from .ingest import iter_documents
-from .model import Document, Failed
-from .settings import Settings
+from newsdesk.settings import Settings
 
 BLOCK_ROWS = 64
 

@@ -12,9 +12,9 @@ import sys
 
 import click
 
-from .errors import NewsdeskError
-from .settings import Settings
-from .store import open_store
+from newsdesk.errors import NewsdeskError
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
 
 
 @click.command()

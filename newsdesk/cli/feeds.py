@@ -1,7 +1,7 @@
 """The feed and web commands: ``feeds ...``, ``crawl``, ``run``, ``ingest URL``.
 
 Registered on the main group by :mod:`newsdesk.cli`; like it, a thin layer
-over the library (:mod:`newsdesk.crawl`, the store).  Nothing here imports
+over the library (:mod:`newsdesk.pipeline.crawl`, the store).  Nothing here imports
 ``cli`` (it imports us), so the few helpers are repeated in small.
 """
 
@@ -21,15 +21,15 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .crawl import Crawler, CrawlReport, PageTask, run_forever
-from .errors import NewsdeskError
-from .ingest.feeds import parse_opml, write_opml
-from .ingest.fetch import check_url
-from .ingest.netguard import AddressPolicy
-from .model import Feed
-from .pipeline import IngestReport
-from .settings import Settings
-from .store import open_store
+from newsdesk.errors import NewsdeskError
+from newsdesk.ingest.feeds import parse_opml, write_opml
+from newsdesk.ingest.fetch import check_url
+from newsdesk.ingest.netguard import AddressPolicy
+from newsdesk.model import Feed
+from newsdesk.pipeline import IngestReport
+from newsdesk.pipeline.crawl import Crawler, CrawlReport, PageTask, run_forever
+from newsdesk.settings import Settings
+from newsdesk.store import open_store
 
 err_console = Console(stderr=True)
 
