@@ -12,12 +12,10 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    TextClause,
     bindparam,
     func,
     literal_column,
     select,
-    text,
 )
 
 from .query import parse
@@ -49,28 +47,6 @@ def prepare_query(query: str) -> str | None:
             else phrase + (":*" if part.prefix else "")
         )
     return " ".join(out) or None
-
-
-SEARCH: TextClause = text(
-    """
-    SELECT a.id, a.title, a.url, a.published_at, a.source, a.section,
-           ts_headline('simple', a.body, q,
-                       'StartSel=' || chr(2) || ', StopSel=' || chr(3) ||
-                       ', MaxWords=40, MinWords=20, MaxFragments=1, FragmentDelimiter=…')
-             AS snippet
-    FROM articles a, to_tsquery('simple', :query) q
-    WHERE a.search @@ q
-    ORDER BY ts_rank_cd(a.search, q) DESC, a.id DESC
-    LIMIT :limit OFFSET :offset
-    """
-)
-
-COUNT: TextClause = text(
-    """
-    SELECT count(*) FROM articles a, to_tsquery('simple', :query) q
-    WHERE a.search @@ q
-    """
-)
 
 
 # -- filtered search as Core statements (issue 8; filters in store/search.py) --

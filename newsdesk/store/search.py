@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal_column, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError
@@ -27,7 +27,10 @@ from .schema import articles
 
 MAX_FILTER_CHARS = 200  # a site or section name, not a document
 # Above this many matches, results come newest first instead of by relevance.
-RANK_AT_MOST = 20_000
+RANK_AT_MOST = 5_000
+# Counting stops here: past it a reader learns "more than 10,000", and an exact
+# count of a common word would cost more than the page it heads.
+COUNT_AT_MOST = 10_000
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,8 @@ class SearchStoreMixin:
                 # Ranking every match costs more than it is worth when a query
                 # matches a large part of the archive ("the", "said"): then
                 # newest first, which the index gives without scoring anything.
-                matches = conn.execute(self._fts.count_select(match, [])).scalar() or 0
-                newest = matches > RANK_AT_MOST
+                capped = _capped(self._fts.count_select(match, []), RANK_AT_MOST + 1)
+                newest = (conn.execute(capped).scalar() or 0) > RANK_AT_MOST
                 ranked = self._fts.rank_select(match, where, newest).limit(limit).offset(offset)
                 ids = [row.id for row in conn.execute(ranked)]
                 rows = conn.execute(self._fts.hits_select(match, ids)).all() if ids else []
@@ -131,14 +134,26 @@ class SearchStoreMixin:
             for row in rows
         ]
 
-    def count_search(self, query: str, filters: SearchFilters | None = None) -> int:
+    def count_search(
+        self,
+        query: str,
+        filters: SearchFilters | None = None,
+        at_most: int | None = COUNT_AT_MOST,
+    ) -> int:
+        """How many articles match, counted up to ``at_most + 1`` (``None``: exact).
+
+        A result above ``at_most`` means "more than ``at_most``".
+        """
         match = self._match(query, filters)
         if match is None:
             return 0
         where = filter_clauses(filters) if filters else []
+        statement = self._fts.count_select(match, where)
+        if at_most is not None:
+            statement = _capped(statement, at_most + 1)
         try:
             with self.engine.connect() as conn:
-                return int(conn.execute(self._fts.count_select(match, where)).scalar() or 0)
+                return int(conn.execute(statement).scalar() or 0)
         except SQLAlchemyError as exc:
             raise StoreError(f"search failed: {exc}") from exc
 
@@ -171,6 +186,12 @@ class SearchStoreMixin:
         )
         with self.engine.connect() as conn:
             return [(row.name, int(row.n)) for row in conn.execute(stmt)]
+
+
+def _capped(count_statement: Select[Any], limit: int) -> Select[Any]:
+    """``count(*)`` of at most ``limit`` matching rows: the scan stops there."""
+    inner = count_statement.with_only_columns(literal_column("1")).limit(limit).subquery()
+    return select(func.count()).select_from(inner)
 
 
 def _parse_dt(value: Any) -> datetime | None:

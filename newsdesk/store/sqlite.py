@@ -8,7 +8,6 @@ from sqlalchemy import (
     ColumnElement,
     Engine,
     Select,
-    TextClause,
     column,
     event,
     func,
@@ -82,20 +81,6 @@ def fts_query(text: str) -> str | None:
 
 def prepare_query(query: str) -> str | None:
     return fts_query(query)
-
-
-SEARCH: TextClause = text(
-    """
-    SELECT a.id, a.title, a.url, a.published_at, a.source, a.section,
-           snippet(articles_fts, 1, char(2), char(3), '…', 32) AS snippet
-    FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-    WHERE articles_fts MATCH :query
-    ORDER BY bm25(articles_fts, 5.0, 1.0)
-    LIMIT :limit OFFSET :offset
-    """
-)
-
-COUNT: TextClause = text("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH :query")
 
 
 # -- filtered search as Core statements (issue 8; filters in store/search.py) --

@@ -32,7 +32,7 @@ from .. import export
 from ..errors import StoreError
 from ..model import SearchHit, StoredArticle, Story
 from ..pipeline import stories as pipeline_stories
-from ..store.search import SearchFilters
+from ..store.search import COUNT_AT_MOST, SearchFilters
 from . import render
 from .openapi import MAX_EXPORT, MAX_LIMIT, document
 from .site import MAX_FILTER_CHARS, MAX_PAGE, MAX_QUERY_CHARS, SQLITE_MAX_INT, Site, parse_day
@@ -258,14 +258,21 @@ def create_api(site: Site) -> Starlette:
         limit = _int(request, "limit", default_limit, 1, MAX_LIMIT) or default_limit
         offset = decode_cursor(request.query_params.get("cursor"), "o") or 0
         if not query and not filters.person:
-            return JSONResponse({"total": 0, "items": [], "next_cursor": None})
+            return JSONResponse(
+                {"total": 0, "total_is_lower_bound": False, "items": [], "next_cursor": None}
+            )
         total = await site.call(store.count_search, query, filters)
         hits = await site.call(store.search, query, limit, offset, filters)
         end = offset + len(hits)
         more = end < total and end < MAX_PAGE * MAX_LIMIT
         cursor = encode_cursor("o", end) if more and hits else None
         return JSONResponse(
-            {"total": total, "items": [hit(h) for h in hits], "next_cursor": cursor}
+            {
+                "total": min(total, COUNT_AT_MOST),
+                "total_is_lower_bound": total > COUNT_AT_MOST,
+                "items": [hit(h) for h in hits],
+                "next_cursor": cursor,
+            }
         )
 
     @endpoint

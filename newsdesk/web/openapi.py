@@ -158,9 +158,13 @@ SCHEMAS: dict[str, Any] = {
     },
     "SearchPage": {
         "type": "object",
-        "required": ["total", "items", "next_cursor"],
+        "required": ["total", "total_is_lower_bound", "items", "next_cursor"],
         "properties": {
             "total": {"type": "integer", "minimum": 0},
+            "total_is_lower_bound": {
+                "type": "boolean",
+                "description": "true when counting stopped early: more articles match",
+            },
             "items": {"type": "array", "items": _ref("SearchHit")},
             "next_cursor": _nullable("string"),
         },

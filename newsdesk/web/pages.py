@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from ..errors import StoreError
 from ..ingest.charsets import decode
-from ..store.search import SearchFilters
+from ..store.search import COUNT_AT_MOST, SearchFilters
 from .sanitize import clean_html
 from .site import (
     MAX_PAGE,
@@ -119,7 +119,7 @@ def routes(site: Site) -> list[Route]:
                 )
             else:
                 pages = min(-(-total // page_size), MAX_PAGE)
-                context.update(total=total, hits=hits, pages=pages)
+                context.update(total=total, hits=hits, pages=pages, count_at_most=COUNT_AT_MOST)
         what = query or (filters.person if filters and filters.person else "")
         title = f"Search: {what}" if what else "Search"
         return site.page(request, "search.html", title=title, **context)

@@ -202,3 +202,15 @@ def test_bulk_insert_then_single_inserts_continue(store):
     with pytest.raises(StoreError):
         store.add_articles_bulk(items[:1])  # a known URL fails the whole batch
     assert store.count_articles() == 51
+
+
+def test_count_search_stops_counting_at_the_cap(store):
+    items = [
+        (make_article(url=f"https://e.org/cap/{i}", body=f"Cap body {i} ocelot."), make_document())
+        for i in range(30)
+    ]
+    store.add_articles_bulk(items)
+    assert store.count_search("ocelot", at_most=None) == 30
+    assert store.count_search("ocelot", at_most=10) == 11  # "more than 10"
+    assert store.count_search("ocelot", at_most=50) == 30
+    assert len(store.search("ocelot", limit=50)) == 30
