@@ -44,9 +44,9 @@ def build_input(folder: Path, repeat: int) -> tuple[Path, int]:
     return path, n
 
 
-def run(path: Path, workers: int, folder: Path) -> tuple[float, int, int]:
+def run(path: Path, workers: int, folder: Path, enrich: bool) -> tuple[float, int, int]:
     db = folder / f"rate-{workers}-{time.monotonic_ns()}.db"
-    settings = Settings(db=str(db), workers=workers)
+    settings = Settings(db=str(db), workers=workers, enrich=enrich)
     store = open_store(settings.db)
     start = time.perf_counter()
     report = ingest_paths([path], store, settings)
@@ -65,25 +65,30 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         path, n = build_input(folder, args.repeat)
-        rates: dict[int, list[float]] = {1: [], cores: []}
+        configs = [(1, False), (cores, False), (1, True), (cores, True)]
+        rates: dict[tuple[int, bool], list[float]] = {c: [] for c in configs}
         failed = 0
-        for _ in range(args.rounds):  # interleaved, so noise hits both alike
-            for workers in rates:
-                elapsed, stored, nfail = run(path, workers, folder)
-                rates[workers].append(stored / elapsed)
+        for _ in range(args.rounds):  # interleaved, so noise hits every config alike
+            for workers, enrich in configs:
+                elapsed, stored, nfail = run(path, workers, folder, enrich)
+                rates[(workers, enrich)].append(stored / elapsed)
                 failed = nfail
     lines = [
         f"Input: {n} HTML pages ({args.repeat}x the 91 benchmark pages, distinct URLs), "
-        f"{failed} failed (pages with no article).",
+        f"{failed} failed (pages with no article). Every run: extract, store, index, copies, "
+        "stories; 'enrich' adds entities and quotes (spaCy).",
         "",
-        "| workers | articles/s (median of rounds) | all rounds |",
-        "|---|---|---|",
+        "| workers | enrich | articles/s (median of rounds) | all rounds |",
+        "|---|---|---|---|",
     ]
-    for workers, values in rates.items():
+    for (workers, enrich), values in rates.items():
         runs = ", ".join(f"{v:.1f}" for v in values)
-        lines.append(f"| {workers} | {statistics.median(values):.1f} | {runs} |")
-    speedup = statistics.median(rates[cores]) / statistics.median(rates[1])
-    lines += ["", f"Speed-up with {cores} workers: {speedup:.2f}x."]
+        on = "on" if enrich else "off"
+        lines.append(f"| {workers} | {on} | {statistics.median(values):.1f} | {runs} |")
+    for enrich in (False, True):
+        speedup = statistics.median(rates[(cores, enrich)]) / statistics.median(rates[(1, enrich)])
+        on = "on" if enrich else "off"
+        lines.append(f"\nSpeed-up with {cores} workers, enrich {on}: {speedup:.2f}x.")
     text = "\n".join(lines)
     print(text)
     if args.write:
