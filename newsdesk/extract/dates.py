@@ -163,7 +163,10 @@ def _iso(match: re.Match[str]) -> datetime | None:
         return day
     tz = match["tz"]
     if tz:
-        off = datetime.fromisoformat("2000-01-01T00:00:00" + ("+00:00" if tz == "Z" else tz))
+        try:
+            off = datetime.fromisoformat("2000-01-01T00:00:00" + ("+00:00" if tz == "Z" else tz))
+        except ValueError:  # an offset of a day or more ("+31:07") is no time zone
+            return stamp
         stamp = (stamp.replace(tzinfo=off.tzinfo)).astimezone(UTC).replace(tzinfo=None)
     return stamp
 

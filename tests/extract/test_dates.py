@@ -65,3 +65,10 @@ def test_find_byline_date() -> None:
     assert find_byline_date("By admin - 2018-09-16") == datetime(2018, 9, 16)
     assert find_byline_date("Friday, October 25, 2024") is None
     assert find_byline_date("Published on") is None
+
+
+def test_iso_offset_of_a_day_or_more_is_not_a_time_zone():
+    from newsdesk.extract.dates import find_date
+
+    found = find_date("2024-03-05T06:07+31:07 in the archive")
+    assert found is not None and (found.year, found.month, found.day) == (2024, 3, 5)
