@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
@@ -25,36 +24,11 @@ from newsdesk.cli import export as cli_export
 from newsdesk.cli import feeds as cli_feeds
 from newsdesk.cli import quotes as cli_quotes
 from newsdesk.cli import stories as cli_stories
+from newsdesk.cli.common import db_option, err_console, make_settings, open_or_exit
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest import iter_documents
 from newsdesk.model import Article, Failed, StoredArticle
 from newsdesk.pipeline import copies as pipeline_copies
-from newsdesk.settings import Settings
-from newsdesk.store import open_store
-
-err_console = Console(stderr=True)
-
-
-def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db",
-        default=None,
-        help="Database path or URL (env NEWSDESK_DB, default ./newsdesk.db).",
-    )(fn)
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except NewsdeskError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
-def _open(settings: Settings):  # type: ignore[no-untyped-def]
-    try:
-        return open_store(settings.db)
-    except NewsdeskError as exc:
-        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -74,7 +48,7 @@ def main() -> None:
 )
 def extract(paths: tuple[str, ...], fmt: str) -> None:
     """Extract articles from files and print them; no database involved."""
-    settings = _settings()
+    settings = make_settings()
     failed = 0
     results: list[dict[str, Any]] = []
     for item in iter_documents(paths, max_bytes=settings.max_document_bytes):
@@ -139,13 +113,13 @@ def ingest(
     """Read files, folders, archives or web pages (URLs); extract and store every article."""
     if not paths and not sitemap:
         raise click.UsageError("give PATHS or URLs to ingest, or --sitemap URL")
-    settings = _settings(db=db, workers=workers, allow_private_networks=allow_private_networks)
+    settings = make_settings(db=db, workers=workers, allow_private_networks=allow_private_networks)
     if sitemap or any(cli_feeds._is_url(p) for p in paths):
         if not all(cli_feeds._is_url(p) for p in paths):
             raise click.UsageError("give either files or URLs, not both")
         cli_feeds.ingest_web(list(paths), sitemap, settings)
         return
-    store = _open(settings)
+    store = open_or_exit(settings)
     progress = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -184,8 +158,8 @@ def ingest(
 @click.option("--limit", type=int, default=100, show_default=True)
 def list_(db: str | None, failed: bool, fmt: str, limit: int) -> None:
     """List stored articles, newest first (or the failures)."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         if failed:
             rows = [
                 {
@@ -233,8 +207,8 @@ def _print_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> Non
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def show(article_id: int, db: str | None, fmt: str) -> None:
     """Show one stored article."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         stored = store.get_article(article_id)
         if stored is None:
             raise click.ClickException(f"no article with id {article_id}")
@@ -265,8 +239,8 @@ def show(article_id: int, db: str | None, fmt: str) -> None:
 @click.option("--limit", type=int, default=None, help="At most this many groups.")
 def copies(article_id: int | None, db: str | None, fmt: str, limit: int | None) -> None:
     """Copies of one article across sources: each group, its original and why."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         try:
             groups = cli_copies.groups_for(store, article_id, limit)
         except LookupError as exc:
@@ -283,8 +257,8 @@ def copies(article_id: int | None, db: str | None, fmt: str, limit: int | None) 
 @click.option("--limit", type=int, default=20, show_default=True)
 def search(query: str, db: str | None, fmt: str, limit: int) -> None:
     """Full-text search over titles and bodies."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         try:
             hits = store.search(query, limit=limit)
         except NewsdeskError as exc:
@@ -313,7 +287,7 @@ def serve(db: str | None, host: str | None, port: int | None) -> None:
 
     from newsdesk.web.app import create_app
 
-    settings = _settings(db=db, host=host, port=port)
+    settings = make_settings(db=db, host=host, port=port)
     app = create_app(settings)
     click.echo(f"newsdesk is serving {settings.db} at http://{settings.host}:{settings.port}/")
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
@@ -331,7 +305,7 @@ def copy_db(source: str, target: str, batch_size: int) -> None:
     """
     from newsdesk.store.copydb import copy_database
 
-    src, dst = _open(_settings(db=source)), _open(_settings(db=target))
+    src, dst = open_or_exit(make_settings(db=source)), open_or_exit(make_settings(db=target))
     try:
         with Progress(
             SpinnerColumn(),
@@ -379,8 +353,8 @@ def batch(
 
     from newsdesk.pipeline.batch import run_batch
 
-    settings = _settings(db=db, workers=workers)
-    store = _open(settings) if load else None
+    settings = make_settings(db=db, workers=workers)
+    store = open_or_exit(settings) if load else None
     try:
         report = run_batch(paths, Path(out_dir), settings, executor=executor, store=store)
     except ImportError as exc:

@@ -21,6 +21,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from newsdesk.cli.common import db_option, err_console, make_settings, open_or_exit
 from newsdesk.errors import NewsdeskError
 from newsdesk.ingest.feeds import parse_opml, write_opml
 from newsdesk.ingest.fetch import check_url
@@ -29,29 +30,6 @@ from newsdesk.model import Feed
 from newsdesk.pipeline import IngestReport
 from newsdesk.pipeline.crawl import Crawler, CrawlReport, PageTask, run_forever
 from newsdesk.settings import Settings
-from newsdesk.store import open_store
-
-err_console = Console(stderr=True)
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except NewsdeskError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
-def _open(settings: Settings):  # type: ignore[no-untyped-def]
-    try:
-        return open_store(settings.db)
-    except NewsdeskError as exc:
-        raise click.ClickException(str(exc)) from exc
-
-
-def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option(
-        "--db", default=None, help="Database path or URL (env NEWSDESK_DB, default ./newsdesk.db)."
-    )(fn)
 
 
 def private_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -103,8 +81,8 @@ def feeds() -> None:
 @db_option
 def feeds_add(url: str, section: str | None, title: str | None, db: str | None) -> None:
     """Subscribe to a feed (again: enables it and makes it due now)."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         feed, created = store.add_feed(
             _valid_url(url), interval=settings.feed_interval, title=title, section=section
         )
@@ -116,13 +94,13 @@ def feeds_add(url: str, section: str | None, title: str | None, db: str | None) 
 @db_option
 def feeds_import(opml: str, db: str | None) -> None:
     """Subscribe to every feed in an OPML file (folders become sections)."""
-    settings = _settings(db=db)
+    settings = make_settings(db=db)
     try:
         subscriptions = parse_opml(Path(opml).read_bytes())
     except NewsdeskError as exc:
         raise click.ClickException(f"{opml}: {exc}") from exc
     added = 0
-    with _open(settings) as store:
+    with open_or_exit(settings) as store:
         for sub in subscriptions:
             _feed, created = store.add_feed(
                 sub.url, interval=settings.feed_interval, title=sub.title, section=sub.section
@@ -135,8 +113,8 @@ def feeds_import(opml: str, db: str | None) -> None:
 @db_option
 def feeds_export(db: str | None) -> None:
     """Print the subscriptions as OPML."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         click.echo(write_opml(store.feeds()), nl=False)
 
 
@@ -145,8 +123,8 @@ def feeds_export(db: str | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table")
 def feeds_list(db: str | None, fmt: str) -> None:
     """Each feed with its status, last fetch, last error and next poll."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         rows = [_feed_row(f) for f in store.feeds()]
     if fmt == "jsonl":
         for row in rows:
@@ -193,8 +171,8 @@ def _feed_row(feed: Feed) -> dict[str, Any]:
 @db_option
 def feeds_remove(feed: str, db: str | None) -> None:
     """Unsubscribe (by id or URL); its stored articles stay."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         if not store.remove_feed(feed):
             raise click.ClickException(f"no feed {feed!r}")
     click.echo(f"removed {feed}")
@@ -222,8 +200,8 @@ def _echo_crawl(report: CrawlReport) -> None:
 @private_option
 def crawl(db: str | None, workers: int | None, allow_private_networks: bool | None) -> None:
     """One pass over the due feeds: fetch new entries' pages, extract, store."""
-    settings = _settings(db=db, workers=workers, allow_private_networks=allow_private_networks)
-    with _open(settings) as store, Crawler(store, settings) as crawler:
+    settings = make_settings(db=db, workers=workers, allow_private_networks=allow_private_networks)
+    with open_or_exit(settings) as store, Crawler(store, settings) as crawler:
         progress = _progress("crawling")
         with progress, _stop_on_signals(crawler.stop):
             task = progress.add_task("crawling", total=None)
@@ -241,12 +219,12 @@ def crawl(db: str | None, workers: int | None, allow_private_networks: bool | No
 @private_option
 def run(db: str | None, workers: int | None, allow_private_networks: bool | None) -> None:
     """Poll feeds as they fall due until SIGINT or SIGTERM, then stop cleanly."""
-    settings = _settings(db=db, workers=workers, allow_private_networks=allow_private_networks)
+    settings = make_settings(db=db, workers=workers, allow_private_networks=allow_private_networks)
     stop = threading.Event()
     # Handlers go in before the worker pool forks, so the workers inherit
     # them and a terminal's Ctrl-C does not kill them mid-item.
     with (
-        _open(settings) as store,
+        open_or_exit(settings) as store,
         _stop_on_signals(stop),
         Crawler(store, settings, stop=stop) as crawler,
     ):
@@ -278,7 +256,7 @@ def _stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
 def ingest_web(urls: list[str], sitemap: str | None, settings: Settings) -> None:
     """``newsdesk ingest URL...`` and ``newsdesk ingest --sitemap URL``."""
     tasks = [PageTask(location=u, url=_valid_url(u), check_robots=False) for u in urls]
-    with _open(settings) as store, Crawler(store, settings) as crawler:
+    with open_or_exit(settings) as store, Crawler(store, settings) as crawler:
         failed = []
         if sitemap:
             found, failed = crawler.sitemap_tasks(_valid_url(sitemap))

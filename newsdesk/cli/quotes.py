@@ -15,10 +15,9 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from newsdesk.cli.common import make_settings, open_or_exit
 from newsdesk.errors import NewsdeskError
 from newsdesk.pipeline.quotes import enrich_stored
-from newsdesk.settings import Settings
-from newsdesk.store import open_store
 from newsdesk.store.base import Store
 
 QUOTE_FIELDS = ("article_url", "kind", "text", "speaker", "role", "cue", "start", "end")
@@ -67,8 +66,8 @@ def show_text(store: Store, article_id: int) -> str:
 @click.option("--limit", type=int, default=None, help="At most this many quotes.")
 def quotes(db: str | None, speaker: str | None, fmt: str, limit: int | None) -> None:
     """Attributed quotes from the stored articles, newest article first."""
-    settings = _settings(db=db)
-    with _open(settings) as store:
+    settings = make_settings(db=db)
+    with open_or_exit(settings) as store:
         rows = store.quote_sources(speaker, limit)
     if fmt == "jsonl":
         for row in rows:
@@ -92,8 +91,8 @@ def quotes(db: str | None, speaker: str | None, fmt: str, limit: int | None) -> 
 @click.option("--all", "redo", is_flag=True, help="Enrich every article again, not only new ones.")
 def enrich(db: str | None, workers: int | None, redo: bool) -> None:
     """Find entities and quotes in stored articles (those not enriched yet)."""
-    settings = _settings(db=db, workers=workers)
-    with _open(settings) as store:
+    settings = make_settings(db=db, workers=workers)
+    with open_or_exit(settings) as store:
         ids = store.unenriched_ids(redo)
 
         def items():  # type: ignore[no-untyped-def]
@@ -117,17 +116,3 @@ def enrich(db: str | None, workers: int | None, redo: bool) -> None:
     for article_id, reason in report.reasons[:50]:
         click.echo(f"  article {article_id}: {reason}", err=True)
     sys.exit(1 if report.failed else 0)
-
-
-def _settings(**overrides: Any) -> Settings:
-    try:
-        return Settings.from_env(**overrides)
-    except NewsdeskError as exc:
-        raise click.UsageError(str(exc)) from exc
-
-
-def _open(settings: Settings):  # type: ignore[no-untyped-def]
-    try:
-        return open_store(settings.db)
-    except NewsdeskError as exc:
-        raise click.ClickException(str(exc)) from exc

@@ -12,19 +12,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from newsdesk.errors import NewsdeskError
+from newsdesk.cli.common import make_settings, open_or_exit
 from newsdesk.model import Related, Story
 from newsdesk.pipeline import stories as pipeline_stories
-from newsdesk.settings import Settings
-from newsdesk.store import open_store
 from newsdesk.store.base import Store
 
 
 def _store(db: str | None) -> Any:
-    try:
-        return open_store(Settings.from_env(db=db).db)
-    except NewsdeskError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return open_or_exit(make_settings(db=db))
 
 
 def _related_json(items: list[Related]) -> list[dict[str, Any]]:

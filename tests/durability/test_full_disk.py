@@ -75,13 +75,14 @@ def test_full_database_fails_the_cli_with_a_clear_message(tmp_path, monkeypatch)
     from click.testing import CliRunner
 
     from newsdesk import cli
+    from newsdesk.cli import common
 
     db = str(tmp_path / "cli.db")
     paths = write_inputs(tmp_path / "inputs")
     store = open_store(db)
     capped = disk_full(store, spare_pages=2)
     capped.__enter__()
-    monkeypatch.setattr(cli, "open_store", lambda _db: store)
+    monkeypatch.setattr(common, "open_store", lambda _db: store)
     monkeypatch.setenv("NEWSDESK_ENRICH", "0")
     try:
         result = CliRunner().invoke(cli.main, ["ingest", *paths, "--db", db, "--workers", "1"])

@@ -38,9 +38,7 @@ def test_pipeline_state_is_consistent_on_both_stores(filled, run_cli):
         json.loads(x)
         for x in run_cli("copies", "--format", "jsonl", "--db", filled).stdout.splitlines()
     ]
-    seed_group = next(
-        g for g in groups if any(u.endswith("seed.txt") for u in g["member_urls"])
-    )
+    seed_group = next(g for g in groups if any(u.endswith("seed.txt") for u in g["member_urls"]))
     assert len(seed_group["member_urls"]) == 2
     assert seed_group["republished"] and seed_group["republished"][0]["after_days"] >= 400
     stories = run_cli("stories", "--format", "jsonl", "--db", filled).stdout.splitlines()
