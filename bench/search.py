@@ -173,6 +173,14 @@ def main() -> None:
     for backend, n, rate, p50, p95, times in rows:
         by_kind = " | ".join(f"{pct(times[k], 95):.1f}" for k in ("name", "two words", "phrase"))
         lines.append(f"| {backend} | {n:,} | {rate:,.0f} | {p50:.1f} | {p95:.1f} | {by_kind} |")
+    lines += [
+        "",
+        "The corpus recombines about 1,600 real paragraphs, so word pairs co-occur far more "
+        "than in "
+        "real news: a two-word or phrase query matches thousands of articles at 1M. PostgreSQL "
+        "checks phrase positions on every candidate row, which is where its p95 goes; names "
+        "(rare terms) stay fast on both stores.",
+    ]
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
