@@ -16,7 +16,6 @@ SQLAlchemy Core only, so the PostgreSQL store gets it for free.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,8 +43,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..model import CopyGroup, CopyMember, CopySignature
 from .schema import articles, metadata
+from .values import chunks as _chunks
+from .values import utc as _utc
 
-CHUNK = 500  # bound on IN (...) lists
 LEAD_CHARS = 400  # where wire credits and "Originally published" notes sit
 
 copy_signatures = Table(
@@ -87,17 +87,6 @@ TABLES = [copy_signatures, copy_bands, copy_groups, copy_members]
 def create_tables(conn: Connection) -> None:
     """Migration step: the copy tables (issue 5)."""
     metadata.create_all(conn, tables=TABLES)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i : i + CHUNK]
 
 
 # -- queries on a connection -------------------------------------------------

@@ -38,8 +38,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..model import Feed
 from .schema import articles, metadata
-
-CHUNK = 500  # bound on IN (...) lists
+from .values import CHUNK
+from .values import utc as _utc
 
 feeds = Table(
     "feeds",
@@ -79,12 +79,6 @@ _STATE = [f.name for f in fields(Feed) if f.name not in ("id", "url")]
 def create_tables(conn: Connection) -> None:
     """Migration step: the feed tables (issue 4)."""
     metadata.create_all(conn, tables=[feeds, feed_entries])
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _feed(row: Any) -> Feed:

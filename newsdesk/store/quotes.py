@@ -48,8 +48,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from ..errors import StoreError
 from ..model import Enrichment, normalise_text
 from .schema import articles, metadata
-
-CHUNK = 500
+from .values import CHUNK
 
 entities = Table(
     "entities",

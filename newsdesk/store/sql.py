@@ -42,6 +42,7 @@ from .quotes import QuoteStoreMixin
 from .schema import articles, documents, failures
 from .search import SearchStoreMixin
 from .stories import StoryStoreMixin
+from .values import utc as _utc
 
 
 def database_url(db: str) -> str:
@@ -56,15 +57,6 @@ def database_url(db: str) -> str:
 def open_store(db: str) -> SqlStore:
     """Open (creating and migrating as needed) the store at ``db``."""
     return SqlStore(db)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """Store aware datetimes as UTC; read naive ones (SQLite) back as UTC."""
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
 
 
 class SqlStore(

@@ -42,9 +42,10 @@ from sqlalchemy import (
 
 from ..model import Story, StoryArticle
 from .schema import articles, metadata
+from .values import chunks as _chunks
+from .values import utc as _utc
 
 DOC_COUNT = ""  # the story_terms row that counts documents
-CHUNK = 500  # bound on IN (...) lists
 
 story_terms = Table(
     "story_terms",
@@ -99,17 +100,6 @@ TABLES = [story_terms, story_topics, stories, article_stories]
 def create_tables(conn: Connection) -> None:
     """Migration step: the story tables (appended to the migration list)."""
     metadata.create_all(conn, tables=TABLES)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def _chunks(items: list[Any]) -> Iterable[list[Any]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
 
 
 # -- term statistics ---------------------------------------------------------
