@@ -28,6 +28,7 @@ from ..errors import (
 from ..extract.encoding import looks_binary
 from ..model import ContentType, Document, Failed
 from .jsonl import iter_jsonl
+from .limits import read_limited
 from .warc import iter_warc
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -171,21 +172,6 @@ def _read_page(path: str, content_type: ContentType, max_bytes: int, size: int) 
         what = "an HTML" if content_type == "html" else "a text"
         raise UnsupportedInput(f"binary data, not {what} page")
     return Document(location=path, content=data, content_type=content_type)
-
-
-def read_limited(stream: BinaryIO | GuardedReader, max_bytes: int, what: str = "file") -> bytes:
-    """Read to the end, raising :class:`TooLarge` as soon as more than ``max_bytes``
-    arrive, so a huge file or a gzip bomb costs at most ``max_bytes`` of memory."""
-    parts: list[bytes] = []
-    total = 0
-    while True:
-        chunk = stream.read(min(_CHUNK, max_bytes + 1 - total))
-        if not chunk:
-            return b"".join(parts)
-        total += len(chunk)
-        if total > max_bytes:
-            raise TooLarge(f"{what} is over the {max_bytes}-byte limit")
-        parts.append(chunk)
 
 
 class GuardedReader:

@@ -28,6 +28,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from ..errors import TooLarge
 from ..model import Document, Failed
+from .limits import read_limited
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +219,7 @@ def _convert(
         counts["skipped non-html"] += 1
         return None
     try:
-        body = _read_body(record.content_stream(), max_bytes)
+        body = read_limited(record.content_stream(), max_bytes, "record")
     except TooLarge as exc:
         counts["too large"] += 1
         return Failed(location, str(exc), "TooLarge", url)
@@ -240,21 +241,6 @@ def _convert(
         fetched_at=parse_warc_date(record.rec_headers.get_header("WARC-Date")),
         hints=hints,
     )
-
-
-def _read_body(stream: Any, max_bytes: int) -> bytes:
-    """Read a decoded record body, stopping as soon as it passes ``max_bytes``
-    (a gzip-encoded body is counted decompressed, so a bomb is cut off)."""
-    parts: list[bytes] = []
-    total = 0
-    while True:
-        chunk = stream.read(min(_CHUNK, max_bytes + 1 - total))
-        if not chunk:
-            return b"".join(parts)
-        total += len(chunk)
-        if total > max_bytes:
-            raise TooLarge(f"record is over the {max_bytes}-byte limit")
-        parts.append(chunk)
 
 
 def _drain(raw: Any) -> None:
