@@ -185,9 +185,17 @@ def _frame(ctx: _Context, q: QuoteSpan) -> list[Any]:
             sents.insert(0, prev)
     if last.end < len(ctx.doc):
         nxt = ctx.doc[last.end].sent
-        if nxt.end_char <= p_end and len(nxt) <= 12 and nxt.start_char >= q.end:
+        if _text_end(nxt) <= p_end and len(nxt) <= 12 and nxt.start_char >= q.end:
             sents.append(nxt)
     return sents
+
+
+def _text_end(sent: Any) -> int:
+    """End of a sentence's last non-space token (spaCy keeps "\n\n" in the sentence)."""
+    for tok in reversed(sent):
+        if not tok.is_space:
+            return tok.idx + len(tok)
+    return sent.start_char
 
 
 def _cue_tokens(sents: Sequence[Any], ctx: _Context, words: frozenset[str]) -> list[Any]:
@@ -252,14 +260,38 @@ def _subject(cue: Any, ctx: _Context) -> Any | None:
             verb = verb.head
             continue
         break
+    left = _name_left_of(cue, ctx)
+    if left is not None:
+        return left
     # inverted or misparsed: "..., said Go Myong-hyun, a defense expert"
     if cue.i + 1 < len(ctx.doc):
         nxt = ctx.doc[cue.i + 1]
+        if nxt.dep_ in {"dobj", "dative", "iobj"}:  # "told AFP": the listener
+            return None
         if nxt.pos_ == "PROPN" or nxt.ent_type_ in NAME_LABELS or _is_name_word(nxt):
             return nxt
         if nxt.lower_ in {"the", "a", "an"} and cue.i + 2 < len(ctx.doc):
             return ctx.doc[cue.i + 2]
     return None
+
+
+def _name_left_of(cue: Any, ctx: _Context) -> Any | None:
+    """A name the parser failed to tie to the cue, between the quote and it:
+    "“...,” Ramos, 58, told AFP" or "Harry Bond, 30, of Raleigh, ..., said".
+    The leftmost person wins (the subject comes first), else a proper noun."""
+    doc = ctx.doc
+    i = cue.i - 1
+    stop = max(cue.sent.start, cue.i - 25)
+    while i >= stop and not ctx.token_in_quote(doc[i]) and not doc[i].is_quote:
+        i -= 1
+    segment = [t for t in doc[i + 1 : cue.i] if not t.is_punct]
+    if not segment or any(t.tag_.startswith("VB") and t.dep_ == "ROOT" for t in segment):
+        return None
+    people = [t for t in segment if t.ent_type_ == "PERSON"]
+    if people:
+        return people[0]
+    names = [t for t in segment if t.ent_type_ in {"ORG", "NORP"} or t.pos_ == "PROPN"]
+    return names[0] if names else None
 
 
 def _is_name_word(token: Any) -> bool:
@@ -412,13 +444,56 @@ def _last_before(mentions: list[tuple[int, Any]], pos: int, ctx: _Context) -> st
 
 def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     sents = _frame(ctx, q)
-    cue = _choose_cue(_cue_tokens(sents, ctx, CUE_WORDS), q)
+    cue = _choose_cue(_cue_tokens(sents, ctx, CUE_WORDS), q) or _choose_cue(_edge_verbs(q, ctx), q)
     if cue is None:
-        return None
+        return _label(q, ctx)
     subject = _subject(cue, ctx)
     speaker, role = _speaker(subject, ctx) if subject is not None else (None, None)
     cue_text = "according to" if cue.lower_ == "according" else cue.text
     return _Attribution(speaker, role, cue_text, cue.i)
+
+
+_LABEL = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}):\s*$")
+
+
+def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
+    """A speaker written as a label before the quote: 'Bush: "The mission is ..."'."""
+    p_start = ctx.paragraphs[q.paragraph][0]
+    found = _LABEL.search(ctx.body[max(p_start, q.start - 60) : q.start - 1])
+    if found is None or found.group(1).lower() in SKIP_SPEAKERS:
+        return None
+    return _Attribution(ctx.resolve(found.group(1)), None, None, None)
+
+
+def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
+    """The verb right after a quote with a named subject: '“...?” Hannity pressed'.
+    Any verb there reports the quote, listed or not (used when no listed cue is near)."""
+    span = _tokens_between(ctx.doc, q.start, q.end)
+    if span is None or len(span) == 0:
+        return []
+    doc, out = ctx.doc, []
+    p_end = ctx.paragraphs[q.paragraph][1]
+    if ctx.body[q.end - 1 : q.end + 2].strip("”\"' ")[:1] in {",", "?", "!"}:
+        j = span.end
+        while j < len(doc) and (doc[j].is_punct or doc[j].is_space) and doc[j].idx < p_end:
+            j += 1
+        for tok in doc[j : min(j + 6, len(doc))]:
+            if tok.idx >= p_end or ctx.token_in_quote(tok) or tok.is_quote:
+                break
+            if tok.tag_.startswith("VB") or tok.lower_ in CUE_WORDS:
+                subs = [
+                    c
+                    for c in tok.children
+                    if c.dep_ in SUBJECT_DEPS and j <= c.i < tok.i and _names_someone(c)
+                ]
+                if subs or tok.lower_ in CUE_WORDS:
+                    out.append(tok)
+                break
+    return out
+
+
+def _names_someone(tok: Any) -> bool:
+    return tok.lower_ in PERSON_PRONOUNS or tok.pos_ == "PROPN" or tok.ent_type_ in NAME_LABELS
 
 
 def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
