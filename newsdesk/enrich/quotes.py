@@ -181,11 +181,17 @@ def _frame(ctx: _Context, q: QuoteSpan) -> list[Any]:
     # a colon-ended lead-in before, a short "Wi said." after
     if first.start > 0:
         prev = ctx.doc[first.start - 1].sent
-        if prev.start_char >= p_start and prev.text.rstrip().endswith(":"):
+        opens = q.start - 1 == p_start  # 'Breitbart News responded:' ends the paragraph before
+        if (prev.start_char >= p_start or opens) and prev.text.rstrip().endswith(":"):
             sents.insert(0, prev)
     if last.end < len(ctx.doc):
         nxt = ctx.doc[last.end].sent
-        if _text_end(nxt) <= p_end and len(nxt) <= 12 and nxt.start_char >= q.end:
+        # right after the closing mark ('...!" the nominee, Donald Trump, tweeted Sunday
+        # after ...') the sentence may be long; one further on must be short
+        gap = ctx.body[q.end - 1 : nxt.start_char]
+        adjacent = bool(set(gap[:2]) & {",", "?", "!"}) and not gap[1:].strip(" ,”\"’'")
+        short = len(nxt) <= 12 or adjacent
+        if _text_end(nxt) <= p_end and short and nxt.start_char >= q.end:
             sents.append(nxt)
     return sents
 
@@ -394,7 +400,22 @@ def _speaker(token: Any, ctx: _Context) -> tuple[str | None, str | None]:
         if tok.ent_type_ == "PERSON":
             s, e = _name_run(tok)
             return ctx.resolve(doc[s:e].text), text
-    return text, role
+    return _described(token, ctx) or text, role
+
+
+def _described(head: Any, ctx: _Context) -> str | None:
+    """A speaker described, not named, with what follows the noun: "a spokesman for
+    committee Democrats", "a longtime adviser to Trump" (clauses and appositions left out)."""
+    keep = [t for t in _core_tokens(head)]
+    for child in head.rights:
+        if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
+            keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
+    last = max(t.i for t in keep)
+    if last - head.i > 8:
+        return None
+    first = min(t.i for t in keep)
+    text = _strip_det(_text_of(head.doc, first, last + 1))
+    return text if any(c.isalpha() for c in text) else None
 
 
 def _text_of(doc: Any, start: int, end: int) -> str:
@@ -444,7 +465,14 @@ def _last_before(mentions: list[tuple[int, Any]], pos: int, ctx: _Context) -> st
 
 def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     sents = _frame(ctx, q)
-    cue = _choose_cue(_cue_tokens(sents, ctx, CUE_WORDS), q) or _choose_cue(_edge_verbs(q, ctx), q)
+    # spaCy's sentences may run across a paragraph break: the cue stays in the quote's
+    # paragraph, or in a colon-ended lead-in just before it
+    low = ctx.paragraphs[q.paragraph][0]
+    if sents and sents[0].text.rstrip().endswith(":"):
+        low = min(low, sents[0].start_char)
+    p_end = ctx.paragraphs[q.paragraph][1]
+    listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
+    cue = _choose_cue(listed, q) or _choose_cue(_edge_verbs(q, ctx), q)
     if cue is None:
         return _label(q, ctx)
     subject = _subject(cue, ctx)
@@ -460,9 +488,21 @@ def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     """A speaker written as a label before the quote: 'Bush: "The mission is ..."'."""
     p_start = ctx.paragraphs[q.paragraph][0]
     found = _LABEL.search(ctx.body[max(p_start, q.start - 60) : q.start - 1])
-    if found is None or found.group(1).lower() in SKIP_SPEAKERS:
+    if found is not None and found.group(1).lower() not in SKIP_SPEAKERS:
+        return _Attribution(ctx.resolve(found.group(1)), None, None, None)
+    # a lead-in that ends with a colon: its subject speaks ("McConnell delivered a
+    # blunt message to Trump: “...”", "Hoff’s letter makes the case: “...”")
+    if not ctx.body[p_start : q.start - 1].rstrip().endswith(":"):
         return None
-    return _Attribution(ctx.resolve(found.group(1)), None, None, None)
+    span = _tokens_between(ctx.doc, q.start - 1, q.start)
+    if span is None or span.start == 0:
+        return None
+    root = ctx.doc[span.start - 1].sent.root
+    subs = [c for c in root.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+    if not subs or subs[0].idx < p_start:
+        return None
+    speaker, role = _speaker(subs[0], ctx)
+    return _Attribution(speaker, role, None, None) if speaker else None
 
 
 def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
