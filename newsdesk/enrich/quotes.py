@@ -395,9 +395,11 @@ def _speaker(token: Any, ctx: _Context) -> tuple[str | None, str | None]:
     text = _strip_det(_text_of(doc, core[0].i, core[-1].i + 1))
     if not text or not any(c.isalpha() for c in text):
         return None, role
-    # "the former ambassador Lee" style: a name inside the core phrase
-    for tok in core:
-        if tok.ent_type_ == "PERSON":
+    # "the former ambassador Lee" style: a name inside the core phrase, or in
+    # apposition: "A top strategist, John Weaver, tells reporters"
+    appos = [t for c in token.children if c.dep_ == "appos" for t in c.subtree]
+    for tok in core + appos:
+        if tok.ent_type_ == "PERSON" and not ctx.token_in_quote(tok):
             s, e = _name_run(tok)
             return ctx.resolve(doc[s:e].text), text
     return _described(token, ctx) or text, role
@@ -414,7 +416,7 @@ def _described(head: Any, ctx: _Context) -> str | None:
     if last - head.i > 8:
         return None
     first = min(t.i for t in keep)
-    text = _strip_det(_text_of(head.doc, first, last + 1))
+    text = _strip_det(_text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
     return text if any(c.isalpha() for c in text) else None
 
 
@@ -533,7 +535,8 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
 
 
 def _names_someone(tok: Any) -> bool:
-    return tok.lower_ in PERSON_PRONOUNS or tok.pos_ == "PROPN" or tok.ent_type_ in NAME_LABELS
+    named = tok.pos_ == "PROPN" or tok.ent_type_ in NAME_LABELS or _is_name_word(tok)
+    return named or tok.lower_ in PERSON_PRONOUNS
 
 
 def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
