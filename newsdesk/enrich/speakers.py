@@ -1,0 +1,298 @@
+"""Who is speaking: the speaker and role behind a reporting verb, in one parse.
+
+Shared by direct quotes (:mod:`.quotes`) and reported speech: given the cue
+verb, find its subject (climbing from "..., adding" to the reporting verb
+above, else a name the parser left beside the verb, else the name right after
+an inverted "said Go Myong-hyun"), then turn that token into a name through the
+article's alias map, with the role as written (an apposition, or the title
+before the name).  A described speaker ("a spokesman for committee Democrats")
+keeps its description; "he"/"she" is the last person named outside a quote.
+Everything reads the parse and a name resolver handed in as plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .cues import CUE_WORDS
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
+ORG_PRONOUNS = frozenset({"it"})
+SKIP_SPEAKERS = frozenset({"i", "we", "you", "they", "who", "which", "that", "this", "one"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
+CORE_DROP_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advmod", "prep"})
+Resolver = Callable[[str], str]
+
+
+def paragraph_spans(body: str) -> list[tuple[int, int]]:
+    """Character span of each paragraph of ``Article.body`` (joined by blank lines)."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for part in body.split("\n\n"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 2
+    return spans
+
+
+class Context:
+    """Per-article lookups shared by every quote: token positions, quoted chars."""
+
+    def __init__(self, doc: Any, body: str, spans: Iterable[Any], resolve: Resolver) -> None:
+        self.doc = doc
+        self.body = body
+        self.resolve = resolve
+        self.paragraphs = paragraph_spans(body)
+        self.quoted = bytearray(len(body) + 1)
+        for q in spans:
+            self.quoted[q.start : q.end] = b"\x01" * (q.end - q.start)
+        self.persons = [
+            (e.start_char, e) for e in doc.ents if e.label_ == "PERSON" and not self.in_quote(e)
+        ]
+        self.orgs = [
+            (e.start_char, e) for e in doc.ents if e.label_ == "ORG" and not self.in_quote(e)
+        ]
+
+    def in_quote(self, item: Any) -> bool:
+        start = item.idx if hasattr(item, "idx") else item.start_char
+        return bool(self.quoted[start])
+
+    def token_in_quote(self, token: Any) -> bool:
+        return bool(self.quoted[token.idx])
+
+
+def according_to(tok: Any) -> bool:
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    return tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to"
+
+
+def subject_of(cue: Any, ctx: Context) -> Any | None:
+    """The speaker token of a cue verb (or of "according to")."""
+    if cue.lower_ == "according":
+        to = ctx.doc[cue.i + 1]
+        objs = [c for c in to.children if c.dep_ == "pobj"]
+        return objs[0] if objs else None
+    verb = cue
+    if cue.dep_ in {"advcl", "conj", "xcomp"}:
+        # "..., adding, “...”" hangs off the reported clause: the speaker is the
+        # subject of the reporting verb above it, not of that clause
+        for anc in cue.ancestors:
+            if anc.lower_ in CUE_WORDS and any(c.dep_ in SUBJECT_DEPS for c in anc.children):
+                verb = anc
+                break
+    for _ in range(4):
+        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        if subs:
+            return subs[0]
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        if agents:
+            objs = [c for c in agents[0].children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+        if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        break
+    left = _name_left_of(cue, ctx)
+    if left is not None:
+        return left
+    # inverted or misparsed: "..., said Go Myong-hyun, a defense expert"
+    if cue.i + 1 < len(ctx.doc):
+        nxt = ctx.doc[cue.i + 1]
+        if nxt.dep_ in {"dobj", "dative", "iobj"}:  # "told AFP": the listener
+            return None
+        if nxt.pos_ == "PROPN" or nxt.ent_type_ in NAME_LABELS or is_name_word(nxt):
+            return nxt
+        if nxt.lower_ in {"the", "a", "an"} and cue.i + 2 < len(ctx.doc):
+            return ctx.doc[cue.i + 2]
+    return None
+
+
+def _name_left_of(cue: Any, ctx: Context) -> Any | None:
+    """A name the parser failed to tie to the cue, between the quote and it:
+    "“...,” Ramos, 58, told AFP" or "Harry Bond, 30, of Raleigh, ..., said".
+    The leftmost person wins (the subject comes first), else a proper noun."""
+    doc = ctx.doc
+    i = cue.i - 1
+    stop = max(cue.sent.start, cue.i - 25)
+    while i >= stop and not ctx.token_in_quote(doc[i]) and not doc[i].is_quote:
+        i -= 1
+    segment = [t for t in doc[i + 1 : cue.i] if not t.is_punct]
+    if not segment or any(t.tag_.startswith("VB") and t.dep_ == "ROOT" for t in segment):
+        return None
+    people = [t for t in segment if t.ent_type_ == "PERSON"]
+    if people:
+        return people[0]
+    names = [t for t in segment if t.ent_type_ in {"ORG", "NORP"} or t.pos_ == "PROPN"]
+    return names[0] if names else None
+
+
+def is_name_word(token: Any) -> bool:
+    """Capitalised word the tagger may have missed as a name ("said Go Myong-hyun")."""
+    return token.is_alpha and token.is_title and token.lower_ not in {"the", "a", "an"}
+
+
+def _name_before(tok: Any, label: str) -> bool:
+    """A capitalised proper noun just before a name, as part of it ("Ana" Ruiz)."""
+    return tok.pos_ == "PROPN" and tok.ent_type_ in ("", label) and tok.is_title
+
+
+def _name_run(token: Any) -> tuple[int, int]:
+    """Token range of the proper name holding ``token`` (entity, else PROPN run)."""
+    doc = token.doc
+    if token.ent_type_ == "" and is_name_word(token):
+        start = token.i
+        while start > 0 and _name_before(doc[start - 1], ""):
+            start -= 1
+        end = token.i + 1
+        while end < len(doc) and (
+            doc[end].ent_type_ == "PERSON" or doc[end].pos_ == "PROPN" or is_name_word(doc[end])
+        ):
+            end += 1
+            if end < len(doc) and doc[end].text == "-" and end + 1 < len(doc):
+                end += 2
+        return start, end
+    if token.ent_type_ in NAME_LABELS:
+        for ent in doc.ents:
+            if ent.start <= token.i < ent.end:
+                start, end = ent.start, ent.end
+                while (
+                    start > 0
+                    and doc[start - 1].pos_ == "PROPN"
+                    and doc[start - 1].ent_type_ in ("", ent.label_)
+                ):
+                    if doc[start - 1].is_title and doc[start - 1].lower_ not in ("the",):
+                        start -= 1
+                    else:
+                        break
+                return start, end
+    start = end = token.i
+    while start > 0 and doc[start - 1].pos_ == "PROPN" and not doc[start - 1].is_punct:
+        start -= 1
+    while end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN" and not doc[end + 1].is_punct:
+        end += 1
+    # hyphenated names are split into tokens: "Jai", "-", "chun"
+    while start > 1 and doc[start - 1].text == "-" and doc[start - 2].pos_ == "PROPN":
+        start -= 2
+    return start, end + 1
+
+
+def _core_tokens(head: Any) -> list[Any]:
+    """The head's noun phrase without appositions, clauses and trailing modifiers."""
+    keep = [head]
+    stack = [c for c in head.children if c.dep_ not in CORE_DROP_DEPS or c.i < head.i]
+    while stack:
+        tok = stack.pop()
+        if tok.dep_ in {"appos", "relcl", "acl", "punct"}:
+            continue
+        keep.append(tok)
+        stack.extend(tok.children)
+    keep.sort(key=lambda t: t.i)
+    return keep
+
+
+def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
+    """(speaker name, role as written) for a subject token."""
+    low = token.lower_
+    if low in PERSON_PRONOUNS:
+        return last_before(ctx.persons, token.idx, ctx), None
+    if low in ORG_PRONOUNS:
+        return last_before(ctx.orgs, token.idx, ctx), None
+    if low in SKIP_SPEAKERS or token.ent_type_ in {"DATE", "TIME", "CARDINAL", "ORDINAL"}:
+        return None, None
+    doc = token.doc
+    role = _role(token, ctx)
+    if token.pos_ == "PROPN" or token.ent_type_ in NAME_LABELS or is_name_word(token):
+        start, end = _name_run(token)
+        name_span = doc[start:end]
+        for tok in name_span:
+            role = role or _role(tok, ctx)
+        label = token.ent_type_
+        if label in {"ORG", "NORP", "GPE"}:
+            owners = [c for c in token.children if c.dep_ == "poss" and c.i < start]
+            if owners:
+                start = owners[0].left_edge.i
+            return strip_det(text_of(doc, start, end)) or None, role
+        if role is None:
+            role = _title_before(token, start)
+        return ctx.resolve(name_span.text), role
+    core = _core_tokens(token)
+    if not core:
+        return None, role
+    text = strip_det(text_of(doc, core[0].i, core[-1].i + 1))
+    if not text or not any(c.isalpha() for c in text):
+        return None, role
+    # "the former ambassador Lee" style: a name inside the core phrase, or in
+    # apposition: "A top strategist, John Weaver, tells reporters"
+    appos = [t for c in token.children if c.dep_ == "appos" for t in c.subtree]
+    for tok in core + appos:
+        if tok.ent_type_ == "PERSON" and not ctx.token_in_quote(tok):
+            s, e = _name_run(tok)
+            return ctx.resolve(doc[s:e].text), text
+    return _described(token, ctx) or text, role
+
+
+def _described(head: Any, ctx: Context) -> str | None:
+    """A speaker described, not named, with what follows the noun: "a spokesman for
+    committee Democrats", "a longtime adviser to Trump" (clauses and appositions left out)."""
+    keep = [t for t in _core_tokens(head)]
+    for child in head.rights:
+        if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
+            keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
+    last = max(t.i for t in keep)
+    if last - head.i > 8:
+        return None
+    first = min(t.i for t in keep)
+    text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
+    return text if any(c.isalpha() for c in text) else None
+
+
+def text_of(doc: Any, start: int, end: int) -> str:
+    if start >= end:
+        return ""
+    return doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+
+
+def strip_det(text: str) -> str:
+    text = text.strip(" ,;:")
+    for det in ("the ", "The ", "a ", "A ", "an ", "An "):
+        if text.startswith(det):
+            return text[len(det) :]
+    return text
+
+
+def _role(token: Any, ctx: Context) -> str | None:
+    for child in token.children:
+        if child.dep_ == "appos" and not ctx.token_in_quote(child):
+            text = text_of(token.doc, child.left_edge.i, child.right_edge.i + 1)
+            return text.strip(" ,;:.") or None
+    return None
+
+
+def _title_before(token: Any, name_start: int) -> str | None:
+    """Words written before the name in its phrase: "Russian President" Vladimir Putin."""
+    doc = token.doc
+    pre = [
+        c
+        for c in token.subtree
+        if c.i < name_start and c.dep_ in {"compound", "amod", "nmod", "poss"} and not c.is_punct
+    ]
+    if not pre:
+        return None
+    text = text_of(doc, pre[0].i, name_start).strip(" ,")
+    return text if any(c.isalpha() for c in text) and text.lower() not in {"the"} else None
+
+
+def last_before(mentions: list[tuple[int, Any]], pos: int, ctx: Context) -> str | None:
+    best = None
+    for start, ent in mentions:
+        if start >= pos:
+            break
+        best = ent
+    return ctx.resolve(best.text) if best is not None else None
+
+
+def names_someone(tok: Any) -> bool:
+    named = tok.pos_ == "PROPN" or tok.ent_type_ in NAME_LABELS or is_name_word(tok)
+    return named or tok.lower_ in PERSON_PRONOUNS
