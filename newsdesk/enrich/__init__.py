@@ -2,8 +2,9 @@
 
 ``enrich`` and ``enrich_batch`` are the entry points every caller uses (the
 pipeline, ``newsdesk enrich``, the benchmark), so there is one code path.
-The batch form parses with ``nlp.pipe``, which is faster per article than
-one call each; run several batches in worker processes for more cores
+The batch form parses with :func:`.nlp.parse` (``pipe`` over the batch, the
+parser only where speech may be), which is faster per article than one call
+each; run several batches in worker processes for more cores
 (:func:`newsdesk.pipeline.quotes.enrich_many`).
 """
 
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 from ..model import Article, Enrichment
 from .entities import find_entities
 from .language import detect_english
-from .nlp import MAX_CHARS, load_nlp
+from .nlp import MAX_CHARS, parse
 from .quotes import find_quotes
 
 BATCH_SIZE = 32
@@ -39,8 +40,7 @@ def enrich_batch(articles: Iterable[Article], batch_size: int = BATCH_SIZE) -> l
         else:
             todo.append((i, body[:MAX_CHARS]))
     if todo:
-        nlp = load_nlp()
-        docs = nlp.pipe((body for _i, body in todo), batch_size=batch_size)
+        docs = parse((body for _i, body in todo), batch_size=batch_size)
         for (i, body), doc in zip(todo, docs, strict=True):
             results[i] = enrich_parsed(doc, body)
     return [r if r is not None else Enrichment(skipped="not analysed") for r in results]
