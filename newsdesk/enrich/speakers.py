@@ -249,9 +249,10 @@ def _described(head: Any, ctx: Context) -> str | None:
 
 
 def text_of(doc: Any, start: int, end: int) -> str:
+    """Text of tokens ``start:end`` as written (``doc.text`` would rebuild the whole text)."""
     if start >= end:
         return ""
-    return doc.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1])]
+    return str(doc[start:end].text)
 
 
 def strip_det(text: str) -> str:
