@@ -315,7 +315,7 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
 def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     """No cue: the subject of the quote's sentence if it is a name, else the last
     person named in this or the previous paragraph (a quote is most often
-    words of the person the paragraph is about)."""
+    words of the person the paragraph is about), else the last person named."""
     span = _tokens_between(ctx.doc, q.start, q.end)
     if span is not None and len(span):
         root = span[0].sent.root
@@ -326,12 +326,14 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
                 if speaker:
                     return _Attribution(speaker, role, None, None)
     floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
-    best = None
+    near = before = None
     for start, ent in ctx.persons:
         if start >= q.start:
             break
+        before = ent
         if start >= floor:
-            best = ent
+            near = ent
+    best = near or before  # nobody near: the last person the story named
     if best is None:
         return None
     return _Attribution(ctx.resolve(best.text), None, None, None)

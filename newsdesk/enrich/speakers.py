@@ -12,6 +12,7 @@ Everything reads the parse and a name resolver handed in as plain values.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -44,6 +45,7 @@ class Context:
         self.body = body
         self.resolve = resolve
         self.paragraphs = paragraph_spans(body)
+        self.paragraph_starts = [start for start, _end in self.paragraphs]
         self.quoted = bytearray(len(body) + 1)
         for q in spans:
             self.quoted[q.start : q.end] = b"\x01" * (q.end - q.start)
@@ -196,7 +198,7 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
     """(speaker name, role as written) for a subject token."""
     low = token.lower_
     if low in PERSON_PRONOUNS:
-        return last_before(ctx.persons, token.idx, ctx), None
+        return _antecedent(token, ctx), None
     if low in ORG_PRONOUNS:
         return last_before(ctx.orgs, token.idx, ctx), None
     if low in SKIP_SPEAKERS or token.ent_type_ in {"DATE", "TIME", "CARDINAL", "ORDINAL"}:
@@ -283,6 +285,15 @@ def _title_before(token: Any, name_start: int) -> str | None:
         return None
     text = text_of(doc, pre[0].i, name_start).strip(" ,")
     return text if any(c.isalpha() for c in text) and text.lower() not in {"the"} else None
+
+
+def _antecedent(pronoun: Any, ctx: Context) -> str | None:
+    """Who "he"/"she" is: the last person named as a subject in this or the previous
+    paragraph ("Trump attacked Romney. ... he said" is Trump), else the last person named."""
+    here = bisect_right(ctx.paragraph_starts, pronoun.idx) - 1
+    floor = ctx.paragraph_starts[max(0, here - 1)]
+    subjects = [(s, e) for s, e in ctx.persons if s >= floor and e.root.dep_ in SUBJECT_DEPS]
+    return last_before(subjects, pronoun.idx, ctx) or last_before(ctx.persons, pronoun.idx, ctx)
 
 
 def last_before(mentions: list[tuple[int, Any]], pos: int, ctx: Context) -> str | None:
