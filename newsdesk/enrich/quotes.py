@@ -261,7 +261,7 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     return _Attribution(speaker, role, cue_text, cue.i)
 
 
-_LABEL = re.compile(r"(?:^|[.!?]\s+)([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}):\s*$")
+_LABEL = re.compile(r"(?:^|[.!?][”\"’]?\s+)([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}):\s*$")
 
 
 def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
@@ -293,7 +293,7 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
         return []
     doc, out = ctx.doc, []
     p_end = ctx.paragraphs[q.paragraph][1]
-    if ctx.body[q.end - 1 : q.end + 2].strip("”\"' ")[:1] in {",", "?", "!"}:
+    if not {",", "?", "!"}.isdisjoint(ctx.body[q.end - 1 : q.end + 1]):  # the text or the comma
         j = span.end
         while j < len(doc) and (doc[j].is_punct or doc[j].is_space) and doc[j].idx < p_end:
             j += 1
