@@ -84,14 +84,14 @@ def subject_of(cue: Any, ctx: Context) -> Any | None:
                 verb = anc
                 break
     for _ in range(4):
+        # "Rubio was asked by moderator Gerard Baker ...": the agent speaks
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        objs = [c for c in agents[0].children if c.dep_ == "pobj"] if agents else []
+        if objs and not ctx.token_in_quote(objs[0]):
+            return objs[0]
         subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
         if subs:
             return subs[0]
-        agents = [c for c in verb.children if c.dep_ == "agent"]
-        if agents:
-            objs = [c for c in agents[0].children if c.dep_ == "pobj"]
-            if objs:
-                return objs[0]
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
             verb = verb.head
             continue
