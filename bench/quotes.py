@@ -283,6 +283,26 @@ def side_by_side(articles: list[Article], rounds: int) -> tuple[float, float]:
     return min(old), min(new)
 
 
+def print_speed(
+    n: int,
+    args: argparse.Namespace,
+    ours_secs: float,
+    side: tuple[float, float],
+    loads: tuple[tuple[float, ...], tuple[float, ...]],
+) -> None:
+    print(
+        f"\nspeed: newsdesk {n / ours_secs:.1f} articles/s ({args.workers} worker processes, "
+        "worker start and model load included)"
+    )
+    old_s, new_s = side
+    print(
+        f"speed, one warm process, side by side ({args.rounds} alternating rounds): "
+        f"parse every token {n / old_s:.1f} articles/s, parse where speech may be "
+        f"{n / new_s:.1f} articles/s, ratio {old_s / new_s:.2f}x"
+    )
+    print(f"load average (1/5/15 min) before {loads[0]}, after {loads[1]}")
+
+
 def as_article(name: str, text: str) -> Article:
     return Article(url=name, title=name, paragraphs=[Paragraph(p) for p in text.split("\n\n")])
 
@@ -295,6 +315,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--misses", type=int, default=0, help="print this many missed gold items")
     parser.add_argument("--rounds", type=int, default=2, help="side-by-side speed rounds")
+    parser.add_argument("--no-speed", action="store_true", help="quality tables only")
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     data = load(args.split, args.limit)
@@ -313,11 +334,13 @@ def main(argv: Iterable[str] | None = None) -> None:
 
     articles = [as_article(n, t) for n, t, _g in data]
     load_before = os.getloadavg()
-    t0 = time.perf_counter()
-    results = enrich_many(articles, workers=args.workers)
-    ours_secs = time.perf_counter() - t0
-    assert len(results) == len(articles)
-    side = side_by_side(articles, rounds=args.rounds)
+    ours_secs, side = 0.0, (0.0, 0.0)
+    if not args.no_speed:
+        t0 = time.perf_counter()
+        results = enrich_many(articles, workers=args.workers)
+        ours_secs = time.perf_counter() - t0
+        assert len(results) == len(articles)
+        side = side_by_side(articles, rounds=args.rounds)
     load_after = os.getloadavg()
 
     ref_secs = None
@@ -347,17 +370,8 @@ def main(argv: Iterable[str] | None = None) -> None:
             f"| {table} | {system} | {t.gold} | {t.pred} | {p:.3f} | {r:.3f} | {f:.3f} | "
             f"{s:.3f} ({t.speaker_ok}/{t.named}) |"
         )
-    print(
-        f"\nspeed: newsdesk {n / ours_secs:.1f} articles/s ({args.workers} worker processes, "
-        "worker start and model load included)"
-    )
-    old_s, new_s = side
-    print(
-        f"speed, one warm process, side by side ({args.rounds} alternating rounds): "
-        f"parse every token {n / old_s:.1f} articles/s, parse where speech may be "
-        f"{n / new_s:.1f} articles/s, ratio {old_s / new_s:.2f}x"
-    )
-    print(f"load average (1/5/15 min) before {load_before}, after {load_after}")
+    if not args.no_speed:
+        print_speed(n, args, ours_secs, side, (load_before, load_after))
     if ref_secs is not None:
         print(f"speed: textacy {n / ref_secs:.1f} articles/s (1 process, per paragraph)")
     for miss in misses_d[: args.misses]:
