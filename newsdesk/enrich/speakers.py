@@ -212,6 +212,9 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
             role = role or _role(tok, ctx)
         label = token.ent_type_
         if label in {"ORG", "NORP", "GPE"}:
+            person = _known_person(name_span.text, ctx)
+            if person:  # "Husted said": NER often calls a lone surname an ORG
+                return person, role or _title_before(token, start)
             owners = [c for c in token.children if c.dep_ == "poss" and c.i < start]
             if owners:
                 start = owners[0].left_edge.i
@@ -248,6 +251,16 @@ def _described(head: Any, ctx: Context) -> str | None:
     first = min(t.i for t in keep)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
     return text if any(c.isalpha() for c in text) else None
+
+
+def _known_person(name: str, ctx: Context) -> str | None:
+    """The full name a lone surname stands for in this article ("Husted" -> Jon Husted)."""
+    words = name.split()
+    if len(words) != 1:
+        return None
+    full = ctx.resolve(name)
+    parts = full.split()
+    return full if len(parts) > 1 and parts[-1] == words[0].strip(".,’'") else None
 
 
 def text_of(doc: Any, start: int, end: int) -> str:

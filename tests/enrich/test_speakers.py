@@ -1,0 +1,85 @@
+"""Speaker rules and the selective parse, each on a small article, with the real model."""
+
+from __future__ import annotations
+
+from newsdesk.enrich import enrich
+from newsdesk.enrich.nlp import parse
+from newsdesk.model import Article, Enrichment, Paragraph, Quote
+
+
+def _enrich(*paragraphs: str) -> Enrichment:
+    return enrich(Article(url=None, title="t", paragraphs=[Paragraph(p) for p in paragraphs]))
+
+
+def _quote(result: Enrichment, start_of_text: str) -> Quote:
+    found = [q for q in result.quotes if q.text.startswith(start_of_text)]
+    assert found, f"no quote starting {start_of_text!r}: {result.quotes}"
+    return found[0]
+
+
+def test_unlisted_verb_right_after_a_quote_is_its_cue() -> None:
+    result = _enrich(
+        "Sean Hannity interviewed Donald Trump on Tuesday.",
+        "“Would it be negotiable about the 11 million?” Hannity pressed.",
+    )
+    quote = _quote(result, "Would it be negotiable")
+    assert quote.speaker is not None and "Hannity" in quote.speaker  # NER: ORG
+    assert quote.cue == "pressed"
+
+
+def test_a_cue_in_the_next_paragraph_is_not_the_quotes() -> None:
+    result = _enrich(
+        "Ohio Secretary of State Jon Husted applauded the ruling.",
+        "“Ohio offers a generous number of days to vote,” Husted said in a statement. "
+        "“I hope the Democrats will end their wasteful lawsuits.”",
+        "Ohio Democratic Party chairman David Pepper said the fight was not over.",
+    )
+    assert _quote(result, "I hope the Democrats").speaker == "Jon Husted"
+
+
+def test_speaker_label_before_a_quote() -> None:
+    result = _enrich(
+        "Jeb Bush and Hillary Clinton reject the term containment.",
+        'Clinton: "Our goal is not to deter or contain ISIS, but to defeat it." '
+        'Bush: "The mission is to destroy ISIS, not to contain it."',
+    )
+    assert _quote(result, "Our goal is not").speaker == "Hillary Clinton"
+    assert _quote(result, "The mission is").speaker == "Jeb Bush"
+
+
+def test_passive_cue_gives_the_agent() -> None:
+    result = _enrich(
+        "Marco Rubio was asked by Fox Business moderator Gerard Baker, "
+        "“Would your plan add another expensive entitlement program?”"
+    )
+    assert _quote(result, "Would your plan").speaker == "Gerard Baker"
+
+
+def test_name_the_parser_left_beside_the_cue() -> None:
+    result = _enrich(
+        "Jorge Ramos has covered the campaign for months.",
+        "“We were tremendously wrong to not have confronted him from the beginning,” "
+        "Ramos, 58, told AFP in an interview in Mexico City on Monday.",
+    )
+    assert _quote(result, "We were tremendously wrong").speaker == "Jorge Ramos"
+
+
+def test_a_date_alone_in_quotation_marks_is_not_a_quote() -> None:
+    result = _enrich('The post, stamped "March 7, 2016", was shared by Donald Trump.')
+    assert not [q for q in result.quotes if "2016" in q.text]
+
+
+def test_parse_keeps_the_text_and_parses_only_where_speech_may_be() -> None:
+    body = (
+        "Vladimir Putin met Kim Jong Un in Vostochny.\n\n"
+        "“The talks went well,” Putin said on Wednesday."
+    )
+    doc = next(parse([body]))
+    assert doc.text == body
+    assert {e.text for e in doc.ents} >= {"Vladimir Putin", "Kim Jong Un"}
+    said = next(t for t in doc if t.text == "said")
+    assert said.tag_ == "VBD" and said.dep_ == "ROOT"
+    met = next(t for t in doc if t.text == "met")
+    assert met.tag_ == ""  # no quotation mark, no reporting word: not parsed
+    putin = next(t for t in doc if t.text == "Putin" and t.i > met.i)
+    assert putin.pos_ == "PROPN"
