@@ -238,6 +238,9 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
     return _described(token, ctx) or text, role
 
 
+_LINKS = frozenset({"to", "for", "of", "at", "with", "from"})
+
+
 def _described(head: Any, ctx: Context) -> str | None:
     """A speaker described, not named, with what follows the noun: "a spokesman for
     committee Democrats", "a longtime adviser to Trump" (clauses and appositions left out)."""
@@ -246,6 +249,14 @@ def _described(head: Any, ctx: Context) -> str | None:
         if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
             keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
     last = max(t.i for t in keep)
+    doc = head.doc
+    nxt = doc[last + 1] if last + 1 < len(doc) else None
+    if nxt is not None and nxt.lower_ in _LINKS and nxt.head.i != head.i:
+        # "said one longtime adviser to Bill Clinton": the parser hung "to ..." on the verb
+        tail = [t for t in nxt.subtree if t.i > last and not ctx.token_in_quote(t)]
+        if tail and max(t.i for t in tail) - last <= 6:
+            keep.extend(tail)
+            last = max(t.i for t in keep)
     if last - head.i > 8:
         return None
     first = min(t.i for t in keep)
@@ -271,7 +282,7 @@ def text_of(doc: Any, start: int, end: int) -> str:
 
 
 def strip_det(text: str) -> str:
-    text = text.strip(" ,;:")
+    text = text.strip().strip(",;:").strip()
     for det in ("the ", "The ", "a ", "A ", "an ", "An "):
         if text.startswith(det):
             return text[len(det) :]
