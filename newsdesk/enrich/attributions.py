@@ -1,10 +1,22 @@
-"""Indirect attributions: reported speech with no quotation marks.
+"""Indirect attributions: reported speech and stance with no quotation marks.
 
 "Kim and Putin are sending the message ..., Wi said" is the second tier of
-the quote ledger, ``kind="indirect"``: the clause a reporting verb governs
-(its ``ccomp``), or the rest of the sentence around "according to".  Direct
-quotes are found first (:mod:`newsdesk.enrich.quotes`); an attribution that
-overlaps one is left out, so each stretch of text is reported once.
+the quote ledger, ``kind="indirect"``.  Direct quotes are found first
+(:mod:`newsdesk.enrich.quotes`); an attribution that overlaps one is left
+out, so each stretch of text is reported once.
+
+Every verb, copula and noun outside quotation marks is a *candidate* cue, with
+the content its parse gives it: the clause it governs (``ccomp``: "said he
+would ..."), else its complements to the right ("urged Congress to act",
+"accused Republicans of ...", "endorsed Cruz"), for a noun its prepositional
+object or clause ("his support for Cruz", "the claim that ..."), and for
+"according to X" the rest of the sentence.  Whether a candidate is an
+attribution is read from a table of counts learned on the PolNeAR training
+split (``attribution_cues.json``, written by ``bench/attributions_train.py``):
+how often each (word, content shape, subject kind) was a cue there, backed
+off to coarser keys for rarer words.  The table holds words and counts only,
+no text of the corpus.  The parse is the one the article already has, so
+this adds no second model and little time.
 
 The speaker helpers of the quote module are reused as they are, so a
 reported clause and a quote by the same person name them the same way.
@@ -12,12 +24,18 @@ reported clause and a quote by the same person name them the same way.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from ..model import Quote
-from .cues import CUE_WORDS, INDIRECT_WORDS
+from .cues import CUE_WORDS
 from .quotes import (
     MIN_WORDS,
+    PERSON_PRONOUNS,
+    SUBJECT_DEPS,
     Resolver,
     _according_to,
     _Context,
@@ -28,49 +46,192 @@ from .quotes import (
     word_count,
 )
 
+TABLE = Path(__file__).with_name("attribution_cues.json")
+# complements that carry what is said, thought or wanted
+COMPLEMENT_DEPS = frozenset(
+    {"ccomp", "xcomp", "dobj", "dative", "prep", "attr", "acomp", "oprd", "pcomp"}
+)
+NOUN_DEPS = frozenset({"prep", "acl", "ccomp"})
+RELATIVE = frozenset({"who", "that", "which", "whom"})
+OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+
+
+@dataclass
+class Candidate:
+    """A possible cue with the content its parse gives it and the key it is scored by."""
+
+    cue: Any
+    start: int
+    end: int
+    shape: str
+    subject: Any | None
+    subject_kind: str
+
+    @property
+    def form(self) -> str:
+        return "according" if _according_to(self.cue) else self.cue.lower_
+
 
 def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]) -> list[Quote]:
     """``quotes`` with the article's indirect attributions added, in text order."""
     spans = [q for q in find_quote_spans(body) if word_count(body[q.start : q.end]) >= MIN_WORDS]
     ctx = _Context(doc, body, spans, resolve)
-    out = quotes + _indirect(ctx, quotes)
+    table = load_table()
+    found: list[Quote] = []
+    for cand in candidates(ctx, quotes):
+        if table.score(cand) < table.threshold:
+            continue
+        speaker, role = _speaker(cand.subject, ctx) if cand.subject is not None else (None, None)
+        cue = "according to" if cand.form == "according" else cand.cue.text
+        text = body[cand.start : cand.end]
+        found.append(Quote(text, cand.start, cand.end, "indirect", speaker, role, cue))
+    out = quotes + found
     out.sort(key=lambda x: x.start)
     return _fill_roles(out)
 
 
-def _indirect(ctx: _Context, quotes: list[Quote]) -> list[Quote]:
-    """Reported speech: the clause each cue governs, where it holds no quote."""
-    out: list[Quote] = []
-    doc = ctx.doc
-    for tok in doc:
+def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
+    """Every possible (cue, content) pair of the article outside quoted speech."""
+    out: list[Candidate] = []
+    body = ctx.body
+    for tok in ctx.doc:
         if ctx.token_in_quote(tok):
             continue
-        content: tuple[int, int] | None = None
-        if _according_to(tok):
-            content = _according_content(tok)
-        elif tok.lower_ in INDIRECT_WORDS and tok.tag_.startswith("VB"):
-            clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
-            if tok.lower_ not in CUE_WORDS:  # "polls show that ...", not "showed up"
-                clauses = [c for c in clauses if any(m.lower_ == "that" for m in c.children)]
-            if any(c.dep_ == "prt" for c in tok.children):
-                clauses = []
-            if clauses:
-                c = clauses[0]
-                content = (c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
-        if content is None:
+        found = _content(tok, ctx)
+        if found is None:
             continue
-        start, end = _trim_span(ctx.body, *content)
-        if end <= start or word_count(ctx.body[start:end]) < 3:
+        (start, end), shape = found
+        p_start, p_end = _paragraph(ctx, tok.idx)
+        start, end = _trim_span(body, max(start, p_start), min(end, p_end))
+        if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
             continue
         if any(ctx.quoted[start:end]) or any(q.start < end and q.end > start for q in quotes):
             continue
-        subject = _subject(tok, ctx)
-        speaker, role = _speaker(subject, ctx) if subject is not None else (None, None)
-        if speaker is None:
-            continue
-        cue = "according to" if tok.lower_ == "according" else tok.text
-        out.append(Quote(ctx.body[start:end], start, end, "indirect", speaker, role, cue))
+        n = word_count(body[start:end])
+        shape += "/" + ("1" if n == 1 else "2" if n <= 3 else "4")
+        subject = _cue_subject(tok, ctx)
+        if subject is not None and start <= subject.idx < end:
+            continue  # a misparse: the speaker inside what they said
+        out.append(Candidate(tok, start, end, shape, subject, _subject_kind(subject)))
     return out
+
+
+def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
+    """The paragraph holding ``pos``: the parser may run a sentence across two."""
+    for start, end in ctx.paragraphs:
+        if start <= pos <= end:
+            return start, end
+    return 0, len(ctx.body)
+
+
+def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
+    """Content span of a candidate cue and its shape, from the parse."""
+    if _according_to(tok):
+        span = _according_content(tok)
+        return (span, "according") if span is not None else None
+    pos = tok.pos_
+    if pos in {"VERB", "AUX"}:
+        clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
+        if clauses:
+            c = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
+            return _edges(c, c), f"{pos[0]}:ccomp"
+        comps = [c for c in tok.children if c.dep_ in COMPLEMENT_DEPS and c.i > tok.i]
+        if not comps:
+            return None
+        return _edges(comps[0], comps[-1]), f"{pos[0]}:{comps[0].dep_}"
+    if pos == "NOUN":
+        comps = [c for c in tok.children if c.dep_ in NOUN_DEPS and c.i > tok.i]
+        if not comps:
+            return None
+        first = comps[0]
+        dep = f"prep-{first.lower_}" if first.dep_ == "prep" else first.dep_
+        return _edges(first, comps[-1]), f"N:{dep}"
+    return None
+
+
+def _edges(first: Any, last: Any) -> tuple[int, int]:
+    right = last.right_edge
+    return first.left_edge.idx, right.idx + len(right)
+
+
+def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
+    """Who holds the view: the verb's subject (climbing to the verb it hangs off),
+    a noun's owner ("Trump's support"), or the object of "according to"."""
+    if _according_to(tok) or tok.lower_ in CUE_WORDS:
+        subject = _subject(tok, ctx)
+    elif tok.pos_ == "NOUN":
+        owners = [c for c in tok.children if c.dep_ == "poss"]
+        subject = owners[0] if owners else None
+        if subject is None and tok.dep_ in {"pobj", "dobj"}:
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            subject = _verb_subject(verb, ctx)
+    else:
+        subject = _verb_subject(tok, ctx)
+    if subject is not None and subject.lower_ in RELATIVE:
+        verb = subject.head
+        if verb.dep_ == "relcl":
+            subject = verb.head
+    return subject
+
+
+def _verb_subject(verb: Any, ctx: _Context) -> Any | None:
+    for _ in range(4):
+        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        if subs:
+            return subs[0]
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        objs = [c for a in agents for c in a.children if c.dep_ == "pobj"]
+        if objs:
+            return objs[0]
+        if verb.dep_ == "relcl":
+            return verb.head
+        if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        break
+    return None
+
+
+def _subject_kind(subject: Any | None) -> str:
+    if subject is None:
+        return "none"
+    low = subject.lower_
+    if low in PERSON_PRONOUNS or low == "it":
+        return "pron"
+    if low in OTHER_PRONOUNS:
+        return "other"
+    if subject.pos_ == "PROPN" or subject.ent_type_ in NAME_LABELS:
+        return "name"
+    if subject.pos_ == "NOUN":
+        return "noun"
+    return "other"
+
+
+@dataclass
+class Table:
+    """Counts of (seen, was a cue) per key, with back-off; see the module note."""
+
+    full: dict[str, list[int]]
+    form: dict[str, list[int]]
+    shape: dict[str, list[int]]
+    strength: float
+    threshold: float
+
+    def score(self, cand: Candidate) -> float:
+        n, k = self.shape.get(f"{cand.shape}|{cand.subject_kind}", (0, 0))
+        p = (k + 0.5) / (n + 2.0)
+        n, k = self.form.get(f"{cand.form}|{cand.shape}", (0, 0))
+        p = (k + self.strength * p) / (n + self.strength)
+        n, k = self.full.get(f"{cand.form}|{cand.shape}|{cand.subject_kind}", (0, 0))
+        return (k + self.strength * p) / (n + self.strength)
+
+
+@lru_cache(maxsize=1)
+def load_table(path: Path = TABLE) -> Table:
+    """The learned table shipped with the package (counts and words only)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Table(data["full"], data["form"], data["shape"], data["strength"], data["threshold"])
 
 
 def _according_content(tok: Any) -> tuple[int, int] | None:
@@ -87,8 +248,16 @@ def _according_content(tok: Any) -> tuple[int, int] | None:
 
 
 def _trim_span(body: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (body[start].isspace() or body[start] in ",;:—–-"):
-        start += 1
-    while end > start and (body[end - 1].isspace() or body[end - 1] in ",;:.—–-"):
-        end -= 1
-    return start, end
+    """Drop edge spaces and punctuation, and a dangling "and"/"but"/"or" at the end."""
+    while True:
+        while start < end and (body[start].isspace() or body[start] in ",;:—–-"):
+            start += 1
+        while end > start and (body[end - 1].isspace() or body[end - 1] in ",;:.—–-"):
+            end -= 1
+        tail = body[max(start, end - 4) : end].lower()
+        for word in (" and", " but", " or"):
+            if tail.endswith(word):
+                end -= len(word)
+                break
+        else:
+            return start, end
