@@ -11,12 +11,13 @@ would ..."), else its complements to the right ("urged Congress to act",
 "accused Republicans of ...", "endorsed Cruz"), for a noun its prepositional
 object or clause ("his support for Cruz", "the claim that ..."), and for
 "according to X" the rest of the sentence.  Whether a candidate is an
-attribution is read from a table of counts learned on the PolNeAR training
+attribution is read from a model learned on the PolNeAR training
 split (``attribution_cues.json``, written by ``bench/attributions_train.py``):
-how often each (word, content shape, subject kind) was a cue there, backed
-off to coarser keys for rarer words.  The table holds words and counts only,
-no text of the corpus.  The parse is the one the article already has, so
-this adds no second model and little time.
+a logistic model over the cue word, the content's shape, the subject's kind,
+the cue's dependency and their combinations.  The file holds feature names
+(words and parse labels) and weights only, no text of the corpus.  The parse
+is the one the article already has, so this adds no second model and little
+time.
 
 The speaker helpers of the quote module are reused as they are, so a
 reported clause and a quote by the same person name them the same way.
@@ -25,6 +26,7 @@ reported clause and a quote by the same person name them the same way.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +42,7 @@ from .quotes import (
     _according_to,
     _Context,
     _fill_roles,
+    _last_before,
     _speaker,
     _subject,
     find_quote_spans,
@@ -77,12 +80,12 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
     """``quotes`` with the article's indirect attributions added, in text order."""
     spans = [q for q in find_quote_spans(body) if word_count(body[q.start : q.end]) >= MIN_WORDS]
     ctx = _Context(doc, body, spans, resolve)
-    table = load_table()
+    model = load_model()
     found: list[Quote] = []
     for cand in candidates(ctx, quotes):
-        if table.score(cand) < table.threshold:
+        if model.score(cand) < model.threshold:
             continue
-        speaker, role = _speaker(cand.subject, ctx) if cand.subject is not None else (None, None)
+        speaker, role = _who(cand.subject, ctx)
         cue = "according to" if cand.form == "according" else cand.cue.text
         text = body[cand.start : cand.end]
         found.append(Quote(text, cand.start, cand.end, "indirect", speaker, role, cue))
@@ -168,11 +171,64 @@ def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
             subject = _verb_subject(verb, ctx)
     else:
         subject = _verb_subject(tok, ctx)
+    if subject is None and tok.pos_ in {"VERB", "AUX"}:
+        for anc in list(tok.ancestors)[:3]:
+            subject = _verb_subject(anc, ctx)
+            if subject is not None:
+                break
     if subject is not None and subject.lower_ in RELATIVE:
         verb = subject.head
         if verb.dep_ == "relcl":
             subject = verb.head
     return subject
+
+
+def _who(subject: Any | None, ctx: _Context) -> tuple[str | None, str | None]:
+    """(speaker, role) of a subject token: a name as the quote module resolves it;
+    "his" as "he"; a source that is no name ("a new poll by Gallup", "six in 10
+    voters") as its whole phrase, which is how the text identifies it."""
+    if subject is None:
+        return None, None
+    low = subject.lower_
+    if low == "his":
+        return _last_before(ctx.persons, subject.idx, ctx), None
+    if low == "its":
+        return _last_before(ctx.orgs, subject.idx, ctx), None
+    speaker, role = _speaker(subject, ctx)
+    if subject.pos_ in {"NOUN", "NUM"} or (speaker is None and subject.pos_ in {"ADJ", "DET"}):
+        phrase = _phrase(subject)
+        if phrase is not None:
+            return phrase, role
+    return speaker, role
+
+
+def _phrase(head: Any) -> str | None:
+    """The noun phrase of ``head`` as written, relative clauses and appositions left
+    out, leading determiner dropped; None when it holds a person's name (the quote
+    module resolves those) or runs long."""
+    drop: set[int] = set()
+    for child in head.children:
+        if child.dep_ in {"relcl", "appos", "punct", "cc", "conj"} and child.i > head.i:
+            drop.update(t.i for t in child.subtree)
+    kept = [t for t in head.subtree if t.i not in drop]
+    if not kept or len(kept) > 14 or any(t.ent_type_ == "PERSON" for t in kept):
+        return None
+    first, last = kept[0], kept[-1]
+    while (
+        first.i < last.i
+        and (first.dep_ == "det" or first.is_punct)
+        and first.lower_
+        in {
+            "the",
+            "a",
+            "an",
+            ",",
+            "—",
+        }
+    ):
+        first = head.doc[first.i + 1]
+    text = head.doc.text[first.idx : last.idx + len(last)].strip(" ,;:—")
+    return text or None
 
 
 def _verb_subject(verb: Any, ctx: _Context) -> Any | None:
@@ -208,30 +264,59 @@ def _subject_kind(subject: Any | None) -> str:
     return "other"
 
 
-@dataclass
-class Table:
-    """Counts of (seen, was a cue) per key, with back-off; see the module note."""
+def features(cand: Candidate) -> list[str]:
+    """What the learned weights look at: the cue word, the content's shape, the
+    subject's kind, the cue's place in the parse, and their combinations."""
+    cue = cand.cue
+    form, shape, kind = cand.form, cand.shape, cand.subject_kind
+    base = shape.split("/")[0]
+    dep = cue.dep_
+    out = [
+        f"f={form}",
+        f"s={shape}",
+        f"b={base}",
+        f"k={kind}",
+        f"d={dep}",
+        f"t={cue.tag_}",
+        f"fs={form}|{base}",
+        f"fsl={form}|{shape}",
+        f"fk={form}|{kind}",
+        f"fd={form}|{dep}",
+        f"sk={shape}|{kind}",
+        f"sd={base}|{dep}",
+        f"ts={cue.tag_}|{base}",
+        f"fsk={form}|{base}|{kind}",
+    ]
+    if cand.end <= cue.idx:
+        out.append(f"left={base}")
+    if any(c.dep_ == "neg" for c in cue.children):
+        out.append("neg")
+    if dep != "ROOT":
+        out.append(f"h={cue.head.lower_}|{dep}")
+    if cand.subject is not None:
+        out.append(f"e={cand.subject.ent_type_}|{kind}")
+    return out
 
-    full: dict[str, list[int]]
-    form: dict[str, list[int]]
-    shape: dict[str, list[int]]
-    strength: float
+
+@dataclass
+class Model:
+    """Logistic weights per feature (see :func:`features`) and the acceptance
+    threshold, both learned on PolNeAR train; see the module note."""
+
+    weights: dict[str, float]
+    bias: float
     threshold: float
 
     def score(self, cand: Candidate) -> float:
-        n, k = self.shape.get(f"{cand.shape}|{cand.subject_kind}", (0, 0))
-        p = (k + 0.5) / (n + 2.0)
-        n, k = self.form.get(f"{cand.form}|{cand.shape}", (0, 0))
-        p = (k + self.strength * p) / (n + self.strength)
-        n, k = self.full.get(f"{cand.form}|{cand.shape}|{cand.subject_kind}", (0, 0))
-        return (k + self.strength * p) / (n + self.strength)
+        total = self.bias + sum(self.weights.get(f, 0.0) for f in features(cand))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
 
 @lru_cache(maxsize=1)
-def load_table(path: Path = TABLE) -> Table:
-    """The learned table shipped with the package (counts and words only)."""
+def load_model(path: Path = TABLE) -> Model:
+    """The learned model shipped with the package (feature names and weights only)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Table(data["full"], data["form"], data["shape"], data["strength"], data["threshold"])
+    return Model(data["weights"], data["bias"], data["threshold"])
 
 
 def _according_content(tok: Any) -> tuple[int, int] | None:
