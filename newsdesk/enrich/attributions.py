@@ -109,15 +109,35 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
         start, end = _trim_span(body, max(start, p_start), min(end, p_end))
         if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
             continue
-        if any(ctx.quoted[start:end]) or any(q.start < end and q.end > start for q in quotes):
+        inside = _quotes_inside(ctx, quotes, start, end)
+        if inside is None:
             continue
         n = word_count(body[start:end])
         shape += "/" + ("1" if n == 1 else "2" if n <= 3 else "4")
         subject = _cue_subject(tok, ctx)
         if subject is not None and start <= subject.idx < end:
             continue  # a misparse: the speaker inside what they said
+        if inside:
+            shape += "+q"
         out.append(Candidate(tok, start, end, shape, subject, _subject_kind(subject)))
     return out
+
+
+def _quotes_inside(ctx: _Context, quotes: list[Quote], start: int, end: int) -> bool | None:
+    """Whether quoted words lie inside the content ("he said it has “something to
+    offer”"); None when the content overlaps a direct quote or cuts a quote, which
+    the quote module reports on its own."""
+    inside = False
+    for q in quotes:
+        if q.start < end and q.end > start:
+            if q.kind != "partial" or q.start < start or q.end > end:
+                return None
+            inside = True
+    if not inside and any(ctx.quoted[start:end]):
+        inside = True
+        if ctx.quoted[start] or ctx.quoted[end - 1]:
+            return None
+    return inside
 
 
 def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
@@ -291,10 +311,19 @@ def features(cand: Candidate) -> list[str]:
         out.append(f"left={base}")
     if any(c.dep_ == "neg" for c in cue.children):
         out.append("neg")
+    for depth, anc in enumerate(list(cue.ancestors)[:3]):
+        if anc.lower_ in CUE_WORDS:
+            out.append(f"under={depth}|{base}")
+            break
     if dep != "ROOT":
         out.append(f"h={cue.head.lower_}|{dep}")
     if cand.subject is not None:
         out.append(f"e={cand.subject.ent_type_}|{kind}")
+        if cand.subject.pos_ == "PRON":
+            out.append(f"p={cand.subject.lower_}")
+    first = cue.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if first is not None and len(first):
+        out.append(f"c0={first[0].lower_ if first[0].pos_ != 'PROPN' else 'NAME'}|{base}")
     return out
 
 
