@@ -47,6 +47,10 @@ from newsdesk.enrich.quotes import (  # noqa: E402
 )
 
 L2 = 1e-4
+# words that were a cue CUE_WORD_MIN+ times and in CUE_WORD_RATE+ of their
+# candidates: where a paragraph may hold an attribution (see attributions.cue_words)
+CUE_WORD_MIN = 5
+CUE_WORD_RATE = 0.1
 MIN_WEIGHT = 0.05  # smaller weights are dropped: a smaller file, the same decisions
 
 
@@ -206,6 +210,17 @@ def main(argv: Iterable[str] | None = None) -> None:
         print(f"threshold {threshold:.2f}: P {p:.3f} R {r:.3f} F1 {f:.3f} speaker {s:.3f}")
         best = max(best, (f, threshold))
     final = fit(items, args.min_count, args.l2)
+    by_form: Counter[str] = Counter()
+    cue_by_form: Counter[str] = Counter()
+    for item in items:
+        for c, y in zip(item["cands"], item["labels"], strict=True):
+            by_form[c.form] += 1
+            cue_by_form[c.form] += int(y)
+    cue_words = sorted(
+        f
+        for f, k in cue_by_form.items()
+        if k >= CUE_WORD_MIN and k / by_form[f] >= CUE_WORD_RATE and f.isalpha()
+    )
     positives = sum(sum(i["labels"]) for i in items)
     seen = sum(len(i["labels"]) for i in items)
     data_out = {
@@ -216,6 +231,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         "candidates": seen,
         "cues": positives,
         "threshold": best[1],
+        "cue_words": cue_words,
         "bias": final.bias,
         "weights": final.weights,
     }

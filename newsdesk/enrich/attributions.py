@@ -42,7 +42,6 @@ from .quotes import (
     _according_to,
     _Context,
     _fill_roles,
-    _last_before,
     _speaker,
     _subject,
     find_quote_spans,
@@ -153,6 +152,8 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
     if _according_to(tok):
         span = _according_content(tok)
         return (span, "according") if span is not None else None
+    if tok.text == ":":
+        return _colon_content(tok)
     pos = tok.pos_
     if pos in {"VERB", "AUX"}:
         clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
@@ -173,6 +174,19 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
     return None
 
 
+def _colon_content(tok: Any) -> tuple[tuple[int, int], str] | None:
+    """A headline or lead-in "Cruz: We will win Iowa": a short name or phrase, a
+    colon, then what was said, up to the end of the sentence."""
+    sent = tok.sent
+    lead = tok.doc[sent.start : tok.i]
+    if not 1 <= len(lead) <= 8 or not any(t.pos_ in {"PROPN", "NOUN"} for t in lead):
+        return None
+    end = sent[-1]
+    if end.i <= tok.i:
+        return None
+    return (tok.idx + 1, end.idx + len(end)), "colon"
+
+
 def _edges(first: Any, last: Any) -> tuple[int, int]:
     right = last.right_edge
     return first.left_edge.idx, right.idx + len(right)
@@ -181,7 +195,12 @@ def _edges(first: Any, last: Any) -> tuple[int, int]:
 def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
     """Who holds the view: the verb's subject (climbing to the verb it hangs off),
     a noun's owner ("Trump's support"), or the object of "according to"."""
-    if _according_to(tok) or tok.lower_ in CUE_WORDS:
+    if tok.text == ":":
+        lead = tok.doc[tok.sent.start : tok.i]
+        subject = next(
+            (t for t in lead if t.head.i == t.i or not lead[0].i <= t.head.i < tok.i), None
+        )
+    elif _according_to(tok) or tok.lower_ in CUE_WORDS:
         subject = _subject(tok, ctx)
     elif tok.pos_ == "NOUN":
         owners = [c for c in tok.children if c.dep_ == "poss"]
@@ -200,6 +219,11 @@ def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
         verb = subject.head
         if verb.dep_ == "relcl":
             subject = verb.head
+    if subject is not None and (
+        _paragraph(ctx, subject.idx) != _paragraph(ctx, tok.idx)
+        or subject.ent_type_ in {"DATE", "TIME"}
+    ):
+        return None  # a dateline or time stamp the parser ran into the sentence
     return subject
 
 
@@ -210,19 +234,26 @@ def _who(subject: Any | None, ctx: _Context) -> tuple[str | None, str | None]:
     if subject is None:
         return None, None
     low = subject.lower_
-    if low == "his":
-        return _last_before(ctx.persons, subject.idx, ctx), None
-    if low == "its":
-        return _last_before(ctx.orgs, subject.idx, ctx), None
-    speaker, role = _speaker(subject, ctx)
-    if subject.pos_ in {"NOUN", "NUM"} or (speaker is None and subject.pos_ in {"ADJ", "DET"}):
-        phrase = _phrase(subject)
+    if low in {"his", "its"}:
+        return _last_named(ctx.persons if low == "his" else ctx.orgs, subject.idx, ctx), None
+    if subject.pos_ in {"NOUN", "NUM"} or subject.pos_ in {"ADJ", "DET"}:
+        phrase = _phrase(subject, ctx.body)
         if phrase is not None:
-            return phrase, role
-    return speaker, role
+            return phrase, None
+    return _speaker(subject, ctx)
 
 
-def _phrase(head: Any) -> str | None:
+def _last_named(mentions: list[tuple[int, Any]], pos: int, ctx: _Context) -> str | None:
+    """The last person (or organisation) named before ``pos``, resolved: "his" -> him."""
+    best = None
+    for start, ent in mentions:
+        if start >= pos:
+            break
+        best = ent
+    return ctx.resolve(best.text) if best is not None else None
+
+
+def _phrase(head: Any, body: str) -> str | None:
     """The noun phrase of ``head`` as written, relative clauses and appositions left
     out, leading determiner dropped; None when it holds a person's name (the quote
     module resolves those) or runs long."""
@@ -231,7 +262,7 @@ def _phrase(head: Any) -> str | None:
         if child.dep_ in {"relcl", "appos", "punct", "cc", "conj"} and child.i > head.i:
             drop.update(t.i for t in child.subtree)
     kept = [t for t in head.subtree if t.i not in drop]
-    if not kept or len(kept) > 14 or any(t.ent_type_ == "PERSON" for t in kept):
+    if not kept or len(kept) > 20 or any(t.ent_type_ == "PERSON" for t in kept):
         return None
     first, last = kept[0], kept[-1]
     while (
@@ -247,7 +278,7 @@ def _phrase(head: Any) -> str | None:
         }
     ):
         first = head.doc[first.i + 1]
-    text = head.doc.text[first.idx : last.idx + len(last)].strip(" ,;:—")
+    text = body[first.idx : last.idx + len(last)].strip(" ,;:—")
     return text or None
 
 
@@ -335,17 +366,27 @@ class Model:
     weights: dict[str, float]
     bias: float
     threshold: float
+    cue_words: frozenset[str] = frozenset()
 
     def score(self, cand: Candidate) -> float:
         total = self.bias + sum(self.weights.get(f, 0.0) for f in features(cand))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
 
 
+def cue_words() -> frozenset[str]:
+    """Words (as written, lower case) that were a cue often enough on train: a
+    paragraph without any of them (and without quotation marks) holds hardly any
+    attribution, so a parser that skips paragraphs may use this as its gate."""
+    return load_model().cue_words
+
+
 @lru_cache(maxsize=1)
 def load_model(path: Path = TABLE) -> Model:
     """The learned model shipped with the package (feature names and weights only)."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Model(data["weights"], data["bias"], data["threshold"])
+    return Model(
+        data["weights"], data["bias"], data["threshold"], frozenset(data.get("cue_words", ()))
+    )
 
 
 def _according_content(tok: Any) -> tuple[int, int] | None:
