@@ -237,6 +237,13 @@ def _who(subject: Any | None, ctx: _Context) -> tuple[str | None, str | None]:
     if low in {"his", "its"}:
         return _last_named(ctx.persons if low == "his" else ctx.orgs, subject.idx, ctx), None
     if subject.pos_ in {"NOUN", "NUM"} or subject.pos_ in {"ADJ", "DET"}:
+        named = [
+            c
+            for c in subject.children
+            if c.dep_ == "appos" and (c.pos_ == "PROPN" or c.ent_type_ in NAME_LABELS)
+        ]
+        if named:  # "his brother, Alastair Osman": the name
+            return _speaker(named[0], ctx)
         phrase = _phrase(subject, ctx.body)
         if phrase is not None:
             return phrase, None
