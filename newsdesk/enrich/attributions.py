@@ -53,6 +53,9 @@ TABLE = Path(__file__).with_name("attribution_cues.json")
 COMPLEMENT_DEPS = frozenset(
     {"ccomp", "xcomp", "dobj", "dative", "prep", "attr", "acomp", "oprd", "pcomp"}
 )
+SETTING_PREPS = frozenset(
+    {"in", "on", "at", "during", "after", "before", "since", "while", "amid", "ahead", "until"}
+)
 NOUN_DEPS = frozenset({"prep", "acl", "ccomp"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
 OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
@@ -161,6 +164,8 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
             c = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
             return _edges(c, c), f"{pos[0]}:ccomp"
         comps = [c for c in tok.children if c.dep_ in COMPLEMENT_DEPS and c.i > tok.i]
+        while len(comps) > 1 and comps[-1].dep_ == "prep" and comps[-1].lower_ in SETTING_PREPS:
+            comps.pop()  # "... in February", "... at a rally": when and where, not what
         if not comps:
             return None
         return _edges(comps[0], comps[-1]), f"{pos[0]}:{comps[0].dep_}"
