@@ -228,8 +228,24 @@ def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
         _paragraph(ctx, subject.idx) != _paragraph(ctx, tok.idx)
         or subject.ent_type_ in {"DATE", "TIME"}
     ):
-        return None  # a dateline or time stamp the parser ran into the sentence
+        subject = None  # a dateline or time stamp the parser ran into the sentence
+    if subject is None and tok.pos_ in {"VERB", "AUX"}:
+        subject = _name_just_before(tok)
     return subject
+
+
+def _name_just_before(tok: Any) -> Any | None:
+    """A name right before the verb ("12:15 p.m. President Obama says ..."), when the
+    parse gave the verb no subject."""
+    i = tok.i - 1
+    while i >= tok.sent.start and tok.doc[i].pos_ in {"ADV", "AUX", "PART"}:
+        i -= 1
+    if i < tok.sent.start:
+        return None
+    prev = tok.doc[i]
+    if prev.pos_ == "PROPN" or prev.ent_type_ in NAME_LABELS:
+        return prev
+    return None
 
 
 def _who(subject: Any | None, ctx: _Context) -> tuple[str | None, str | None]:
@@ -303,7 +319,7 @@ def _verb_subject(verb: Any, ctx: _Context) -> Any | None:
         objs = [c for a in agents for c in a.children if c.dep_ == "pobj"]
         if objs:
             return objs[0]
-        if verb.dep_ == "relcl":
+        if verb.dep_ in {"relcl", "acl"}:  # "the PAC backing Bush", "a poll found"
             return verb.head
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
             verb = verb.head
