@@ -9,15 +9,19 @@ Every verb, copula and noun outside quotation marks is a *candidate* cue, with
 the content its parse gives it: the clause it governs (``ccomp``: "said he
 would ..."), else its complements to the right ("urged Congress to act",
 "accused Republicans of ...", "endorsed Cruz"), for a noun its prepositional
-object or clause ("his support for Cruz", "the claim that ..."), and for
-"according to X" the rest of the sentence.  Whether a candidate is an
-attribution is read from a model learned on the PolNeAR training
-split (``attribution_cues.json``, written by ``bench/attributions_train.py``):
-a logistic model over the cue word, the content's shape, the subject's kind,
-the cue's dependency and their combinations.  The file holds feature names
-(words and parse labels) and weights only, no text of the corpus.  The parse
-is the one the article already has, so this adds no second model and little
-time.
+object or clause ("his support for Cruz", "the claim that ..."), for
+"according to X" the rest of the sentence, and for a short lead-in with a
+colon ("Cruz: ...") what follows it; contents stay in the cue's paragraph.
+Reported speech may hold a partial quote ("he said it has “something to
+offer”"); it never overlaps a direct quote.
+
+Which candidates are attributions is read from a logistic model learned on the
+PolNeAR training split (``attribution_cues.json``, written by
+``bench/attributions_train.py``) over the cue word, the content's shape, the
+subject's kind, the cue's dependency and their combinations.  The file holds
+feature names (words and parse labels), weights and a list of cue words only,
+no text of the corpus.  The parse is the one the article already has, so this
+adds no second model and little time.
 
 The speaker helpers of the quote module are reused as they are, so a
 reported clause and a quote by the same person name them the same way.
