@@ -39,7 +39,6 @@ from newsdesk.enrich.nlp import load_nlp  # noqa: E402
 from newsdesk.enrich.quotes import (  # noqa: E402
     MIN_WORDS,
     _Context,
-    _speaker,
     find_quote_spans,
     find_quotes,
     paragraph_spans,
@@ -93,7 +92,7 @@ def article_items(name: str, text: str, gold: list[Gold], doc: object) -> dict:
                 hit = True
                 break
         labels.append(hit)
-    speakers = [_speaker(c.subject, ctx)[0] if c.subject is not None else None for c in cands]
+    speakers = [attr._who(c.subject, ctx, c.cue)[0] for c in cands]
     return {
         "text": text,
         "gold": gold,

@@ -64,6 +64,7 @@ NOUN_DEPS = frozenset({"prep", "acl", "ccomp"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
 OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
 
 
 @dataclass
@@ -91,7 +92,7 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
     for cand in candidates(ctx, quotes):
         if model.score(cand) < model.threshold:
             continue
-        speaker, role = _who(cand.subject, ctx)
+        speaker, role = _who(cand.subject, ctx, cand.cue)
         cue = "according to" if cand.form == "according" else cand.cue.text
         text = body[cand.start : cand.end]
         found.append(Quote(text, cand.start, cand.end, "indirect", speaker, role, cue))
@@ -252,7 +253,7 @@ def _name_just_before(tok: Any) -> Any | None:
     return None
 
 
-def _who(subject: Any | None, ctx: _Context) -> tuple[str | None, str | None]:
+def _who(subject: Any | None, ctx: _Context, cue: Any = None) -> tuple[str | None, str | None]:
     """(speaker, role) of a subject token: a name as the quote module resolves it;
     "his" as "he"; a source that is no name ("a new poll by Gallup", "six in 10
     voters") as its whole phrase, which is how the text identifies it."""
@@ -269,7 +270,7 @@ def _who(subject: Any | None, ctx: _Context) -> tuple[str | None, str | None]:
         ]
         if named:  # "his brother, Alastair Osman": the name
             return _speaker(named[0], ctx)
-        phrase = _phrase(subject, ctx.body)
+        phrase = _phrase(subject, ctx.body, cue)
         if phrase is not None:
             return phrase, None
     return _speaker(subject, ctx)
@@ -285,32 +286,29 @@ def _last_named(mentions: list[tuple[int, Any]], pos: int, ctx: _Context) -> str
     return ctx.resolve(best.text) if best is not None else None
 
 
-def _phrase(head: Any, body: str) -> str | None:
-    """The noun phrase of ``head`` as written, relative clauses and appositions left
-    out, leading determiner dropped; None when it holds a person's name (the quote
-    module resolves those) or runs long."""
+def _phrase(head: Any, body: str, cue: Any | None = None) -> str | None:
+    """The noun phrase of ``head`` as written: the unbroken run of its words around
+    it, without relative clauses, appositions, conjuncts, the cue's own clause ("the
+    PAC backing Bush" is "PAC") or anything after a comma or dash; leading
+    determiner dropped.  None when it holds a person's name (the quote module
+    resolves those) or runs long."""
     drop: set[int] = set()
     for child in head.children:
-        if child.dep_ in {"relcl", "appos", "punct", "cc", "conj"} and child.i > head.i:
+        late = child.dep_ in {"relcl", "appos", "punct", "cc", "conj"} and child.i > head.i
+        if late or (cue is not None and child.left_edge.i <= cue.i <= child.right_edge.i):
             drop.update(t.i for t in child.subtree)
-    kept = [t for t in head.subtree if t.i not in drop]
-    if not kept or len(kept) > 20 or any(t.ent_type_ == "PERSON" for t in kept):
+    kept = {t.i for t in head.subtree} - drop
+    doc = head.doc
+    first = last = head.i
+    while first - 1 in kept and doc[first - 1].text not in PHRASE_BREAKS:
+        first -= 1
+    while last + 1 in kept and doc[last + 1].text not in PHRASE_BREAKS:
+        last += 1
+    if last - first >= 20 or any(doc[k].ent_type_ == "PERSON" for k in range(first, last + 1)):
         return None
-    first, last = kept[0], kept[-1]
-    while (
-        first.i < last.i
-        and (first.dep_ == "det" or first.is_punct)
-        and first.lower_
-        in {
-            "the",
-            "a",
-            "an",
-            ",",
-            "—",
-        }
-    ):
-        first = head.doc[first.i + 1]
-    text = body[first.idx : last.idx + len(last)].strip(" ,;:—")
+    while first < last and doc[first].lower_ in {"the", "a", "an"}:
+        first += 1
+    text = body[doc[first].idx : doc[last].idx + len(doc[last])].strip(" ,;:—")
     return text or None
 
 
