@@ -8,7 +8,8 @@ tables and the matching rule; evaluation and tuning use only, never copied).
   ``direct`` and ``partial`` quotes of 3+ words.
 * **All attributions**: each whole gold Content span.  Predictions: every
   quote we report (direct, partial, indirect), with quotes that share one cue
-  in one paragraph merged into one item (one cue = one attribution).
+  in one paragraph merged into one item (one cue = one attribution); each
+  indirect attribution is its own item (its cue is one word of its own).
 
 Match: word sets overlap by at least half of the larger set, each gold item
 matched once.  Speaker accuracy: over matched gold items whose Source holds a
@@ -233,7 +234,7 @@ def our_predictions(text: str, doc: object) -> tuple[list[Pred], list[Pred]]:
     merged: dict[object, Pred] = {}
     for n, q in enumerate(quotes):
         para = next(i for i, (s, e) in enumerate(paragraphs) if s <= q.start <= e)
-        key: object = (para, q.cue, q.speaker) if q.cue else n
+        key: object = (para, q.cue, q.speaker) if q.cue and q.kind != "indirect" else n
         if key in merged:
             m = merged[key]
             m.start, m.end = min(m.start, q.start), max(m.end, q.end)

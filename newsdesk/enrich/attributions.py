@@ -1,0 +1,448 @@
+"""Indirect attributions: reported speech and stance with no quotation marks.
+
+"Kim and Putin are sending the message ..., Wi said" is the second tier of
+the quote ledger, ``kind="indirect"``.  Direct quotes are found first
+(:mod:`newsdesk.enrich.quotes`); an attribution that overlaps one is left
+out, so each stretch of text is reported once.
+
+Every verb, copula and noun outside quotation marks is a *candidate* cue, with
+the content its parse gives it: the clause it governs (``ccomp``: "said he
+would ..."), else its complements to the right ("urged Congress to act",
+"accused Republicans of ...", "endorsed Cruz"), for a noun its prepositional
+object or clause ("his support for Cruz", "the claim that ..."), for
+"according to X" the rest of the sentence, and for a short lead-in with a
+colon ("Cruz: ...") what follows it; contents stay in the cue's paragraph.
+Reported speech may hold a partial quote ("he said it has “something to
+offer”"); it never overlaps a direct quote.
+
+Which candidates are attributions is read from a logistic model learned on the
+PolNeAR training split (``attribution_cues.json``, written by
+``bench/attributions_train.py``) over the cue word, the content's shape, the
+subject's kind, the cue's dependency and their combinations.  The file holds
+feature names (words and parse labels), weights and a list of cue words only,
+no text of the corpus.  The parse is the one the article already has, so this
+adds no second model and little time.
+
+The speaker helpers of the quote module are reused as they are, so a
+reported clause and a quote by the same person name them the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ..model import Quote
+from .cues import CUE_WORDS
+from .quotes import (
+    MIN_WORDS,
+    PERSON_PRONOUNS,
+    SUBJECT_DEPS,
+    Resolver,
+    _according_to,
+    _Context,
+    _fill_roles,
+    _speaker,
+    _subject,
+    find_quote_spans,
+    word_count,
+)
+
+TABLE = Path(__file__).with_name("attribution_cues.json")
+# complements that carry what is said, thought or wanted
+COMPLEMENT_DEPS = frozenset(
+    {"ccomp", "xcomp", "dobj", "dative", "prep", "attr", "acomp", "oprd", "pcomp"}
+)
+SETTING_PREPS = frozenset(
+    {"in", "on", "at", "during", "after", "before", "since", "while", "amid", "ahead", "until"}
+)
+NOUN_DEPS = frozenset({"prep", "acl", "ccomp"})
+RELATIVE = frozenset({"who", "that", "which", "whom"})
+OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
+
+
+@dataclass
+class Candidate:
+    """A possible cue with the content its parse gives it and the key it is scored by."""
+
+    cue: Any
+    start: int
+    end: int
+    shape: str
+    subject: Any | None
+    subject_kind: str
+
+    @property
+    def form(self) -> str:
+        return "according" if _according_to(self.cue) else self.cue.lower_
+
+
+def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]) -> list[Quote]:
+    """``quotes`` with the article's indirect attributions added, in text order."""
+    spans = [q for q in find_quote_spans(body) if word_count(body[q.start : q.end]) >= MIN_WORDS]
+    ctx = _Context(doc, body, spans, resolve)
+    model = load_model()
+    found: list[Quote] = []
+    for cand in candidates(ctx, quotes):
+        if model.score(cand) < model.threshold:
+            continue
+        speaker, role = _who(cand.subject, ctx, cand.cue)
+        cue = "according to" if cand.form == "according" else cand.cue.text
+        text = body[cand.start : cand.end]
+        found.append(Quote(text, cand.start, cand.end, "indirect", speaker, role, cue))
+    out = quotes + found
+    out.sort(key=lambda x: x.start)
+    return _fill_roles(out)
+
+
+def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
+    """Every possible (cue, content) pair of the article outside quoted speech."""
+    out: list[Candidate] = []
+    body = ctx.body
+    for tok in ctx.doc:
+        if ctx.token_in_quote(tok):
+            continue
+        found = _content(tok, ctx)
+        if found is None:
+            continue
+        (start, end), shape = found
+        p_start, p_end = _paragraph(ctx, tok.idx)
+        start, end = _trim_span(body, max(start, p_start), min(end, p_end))
+        if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
+            continue
+        inside = _quotes_inside(ctx, quotes, start, end)
+        if inside is None:
+            continue
+        n = word_count(body[start:end])
+        shape += "/" + ("1" if n == 1 else "2" if n <= 3 else "4")
+        subject = _cue_subject(tok, ctx)
+        if subject is not None and start <= subject.idx < end:
+            continue  # a misparse: the speaker inside what they said
+        if inside:
+            shape += "+q"
+        out.append(Candidate(tok, start, end, shape, subject, _subject_kind(subject)))
+    return out
+
+
+def _quotes_inside(ctx: _Context, quotes: list[Quote], start: int, end: int) -> bool | None:
+    """Whether quoted words lie inside the content ("he said it has “something to
+    offer”"); None when the content overlaps a direct quote or cuts a quote, which
+    the quote module reports on its own."""
+    inside = False
+    for q in quotes:
+        if q.start < end and q.end > start:
+            if q.kind != "partial" or q.start < start or q.end > end:
+                return None
+            inside = True
+    if not inside and any(ctx.quoted[start:end]):
+        inside = True
+        if ctx.quoted[start] or ctx.quoted[end - 1]:
+            return None
+    return inside
+
+
+def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
+    """The paragraph holding ``pos``: the parser may run a sentence across two."""
+    for start, end in ctx.paragraphs:
+        if start <= pos <= end:
+            return start, end
+    return 0, len(ctx.body)
+
+
+def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
+    """Content span of a candidate cue and its shape, from the parse."""
+    if _according_to(tok):
+        span = _according_content(tok)
+        return (span, "according") if span is not None else None
+    if tok.text == ":":
+        return _colon_content(tok)
+    pos = tok.pos_
+    if pos in {"VERB", "AUX"}:
+        clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
+        if clauses:
+            c = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
+            return _edges(c, c), f"{pos[0]}:ccomp"
+        comps = [c for c in tok.children if c.dep_ in COMPLEMENT_DEPS and c.i > tok.i]
+        while len(comps) > 1 and comps[-1].dep_ == "prep" and comps[-1].lower_ in SETTING_PREPS:
+            comps.pop()  # "... in February", "... at a rally": when and where, not what
+        if not comps:
+            return None
+        return _edges(comps[0], comps[-1]), f"{pos[0]}:{comps[0].dep_}"
+    if pos == "NOUN":
+        comps = [c for c in tok.children if c.dep_ in NOUN_DEPS and c.i > tok.i]
+        if not comps:
+            return None
+        first = comps[0]
+        dep = f"prep-{first.lower_}" if first.dep_ == "prep" else first.dep_
+        return _edges(first, comps[-1]), f"N:{dep}"
+    return None
+
+
+def _colon_content(tok: Any) -> tuple[tuple[int, int], str] | None:
+    """A headline or lead-in "Cruz: We will win Iowa": a short name or phrase, a
+    colon, then what was said, up to the end of the sentence."""
+    sent = tok.sent
+    lead = tok.doc[sent.start : tok.i]
+    if not 1 <= len(lead) <= 8 or not any(t.pos_ in {"PROPN", "NOUN"} for t in lead):
+        return None
+    end = sent[-1]
+    if end.i <= tok.i:
+        return None
+    return (tok.idx + 1, end.idx + len(end)), "colon"
+
+
+def _edges(first: Any, last: Any) -> tuple[int, int]:
+    right = last.right_edge
+    return first.left_edge.idx, right.idx + len(right)
+
+
+def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
+    """Who holds the view: the verb's subject (climbing to the verb it hangs off),
+    a noun's owner ("Trump's support"), or the object of "according to"."""
+    if tok.text == ":":
+        lead = tok.doc[tok.sent.start : tok.i]
+        subject = next(
+            (t for t in lead if t.head.i == t.i or not lead[0].i <= t.head.i < tok.i), None
+        )
+    elif _according_to(tok) or tok.lower_ in CUE_WORDS:
+        subject = _subject(tok, ctx)
+    elif tok.pos_ == "NOUN":
+        owners = [c for c in tok.children if c.dep_ == "poss"]
+        subject = owners[0] if owners else None
+        if subject is None and tok.dep_ in {"pobj", "dobj"}:
+            verb = tok.head.head if tok.dep_ == "pobj" else tok.head
+            subject = _verb_subject(verb, ctx)
+    else:
+        subject = _verb_subject(tok, ctx)
+    if subject is None and tok.pos_ in {"VERB", "AUX"}:
+        for anc in list(tok.ancestors)[:3]:
+            subject = _verb_subject(anc, ctx)
+            if subject is not None:
+                break
+    if subject is not None and subject.lower_ in RELATIVE:
+        verb = subject.head
+        if verb.dep_ == "relcl":
+            subject = verb.head
+    if subject is not None and (
+        _paragraph(ctx, subject.idx) != _paragraph(ctx, tok.idx)
+        or subject.ent_type_ in {"DATE", "TIME"}
+    ):
+        subject = None  # a dateline or time stamp the parser ran into the sentence
+    if subject is None and tok.pos_ in {"VERB", "AUX"}:
+        subject = _name_just_before(tok)
+    return subject
+
+
+def _name_just_before(tok: Any) -> Any | None:
+    """A name right before the verb ("12:15 p.m. President Obama says ..."), when the
+    parse gave the verb no subject."""
+    i = tok.i - 1
+    while i >= tok.sent.start and tok.doc[i].pos_ in {"ADV", "AUX", "PART"}:
+        i -= 1
+    if i < tok.sent.start:
+        return None
+    prev = tok.doc[i]
+    if prev.pos_ == "PROPN" or prev.ent_type_ in NAME_LABELS:
+        return prev
+    return None
+
+
+def _who(subject: Any | None, ctx: _Context, cue: Any = None) -> tuple[str | None, str | None]:
+    """(speaker, role) of a subject token: a name as the quote module resolves it;
+    "his" as "he"; a source that is no name ("a new poll by Gallup", "six in 10
+    voters") as its whole phrase, which is how the text identifies it."""
+    if subject is None:
+        return None, None
+    low = subject.lower_
+    if low in {"his", "its"}:
+        return _last_named(ctx.persons if low == "his" else ctx.orgs, subject.idx, ctx), None
+    if subject.pos_ in {"NOUN", "NUM"} or subject.pos_ in {"ADJ", "DET"}:
+        named = [
+            c
+            for c in subject.children
+            if c.dep_ == "appos" and (c.pos_ == "PROPN" or c.ent_type_ in NAME_LABELS)
+        ]
+        if named:  # "his brother, Alastair Osman": the name
+            return _speaker(named[0], ctx)
+        phrase = _phrase(subject, ctx.body, cue)
+        if phrase is not None:
+            return phrase, None
+    return _speaker(subject, ctx)
+
+
+def _last_named(mentions: list[tuple[int, Any]], pos: int, ctx: _Context) -> str | None:
+    """The last person (or organisation) named before ``pos``, resolved: "his" -> him."""
+    best = None
+    for start, ent in mentions:
+        if start >= pos:
+            break
+        best = ent
+    return ctx.resolve(best.text) if best is not None else None
+
+
+def _phrase(head: Any, body: str, cue: Any | None = None) -> str | None:
+    """The noun phrase of ``head`` as written: the unbroken run of its words around
+    it, without relative clauses, appositions, conjuncts, the cue's own clause ("the
+    PAC backing Bush" is "PAC") or anything after a comma or dash; leading
+    determiner dropped.  None when it holds a person's name (the quote module
+    resolves those) or runs long."""
+    drop: set[int] = set()
+    for child in head.children:
+        late = child.dep_ in {"relcl", "appos", "punct", "cc", "conj"} and child.i > head.i
+        if late or (cue is not None and child.left_edge.i <= cue.i <= child.right_edge.i):
+            drop.update(t.i for t in child.subtree)
+    kept = {t.i for t in head.subtree} - drop
+    doc = head.doc
+    first = last = head.i
+    while first - 1 in kept and doc[first - 1].text not in PHRASE_BREAKS:
+        first -= 1
+    while last + 1 in kept and doc[last + 1].text not in PHRASE_BREAKS:
+        last += 1
+    if last - first >= 20 or any(doc[k].ent_type_ == "PERSON" for k in range(first, last + 1)):
+        return None
+    while first < last and doc[first].lower_ in {"the", "a", "an"}:
+        first += 1
+    text = body[doc[first].idx : doc[last].idx + len(doc[last])].strip(" ,;:—")
+    return text or None
+
+
+def _verb_subject(verb: Any, ctx: _Context) -> Any | None:
+    for _ in range(4):
+        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        if subs:
+            return subs[0]
+        agents = [c for c in verb.children if c.dep_ == "agent"]
+        objs = [c for a in agents for c in a.children if c.dep_ == "pobj"]
+        if objs:
+            return objs[0]
+        if verb.dep_ in {"relcl", "acl"}:  # "the PAC backing Bush", "a poll found"
+            return verb.head
+        if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
+            verb = verb.head
+            continue
+        break
+    return None
+
+
+def _subject_kind(subject: Any | None) -> str:
+    if subject is None:
+        return "none"
+    low = subject.lower_
+    if low in PERSON_PRONOUNS or low == "it":
+        return "pron"
+    if low in OTHER_PRONOUNS:
+        return "other"
+    if subject.pos_ == "PROPN" or subject.ent_type_ in NAME_LABELS:
+        return "name"
+    if subject.pos_ == "NOUN":
+        return "noun"
+    return "other"
+
+
+def features(cand: Candidate) -> list[str]:
+    """What the learned weights look at: the cue word, the content's shape, the
+    subject's kind, the cue's place in the parse, and their combinations."""
+    cue = cand.cue
+    form, shape, kind = cand.form, cand.shape, cand.subject_kind
+    base = shape.split("/")[0]
+    dep = cue.dep_
+    out = [
+        f"f={form}",
+        f"s={shape}",
+        f"b={base}",
+        f"k={kind}",
+        f"d={dep}",
+        f"t={cue.tag_}",
+        f"fs={form}|{base}",
+        f"fsl={form}|{shape}",
+        f"fk={form}|{kind}",
+        f"fd={form}|{dep}",
+        f"sk={shape}|{kind}",
+        f"sd={base}|{dep}",
+        f"ts={cue.tag_}|{base}",
+        f"fsk={form}|{base}|{kind}",
+    ]
+    if cand.end <= cue.idx:
+        out.append(f"left={base}")
+    if any(c.dep_ == "neg" for c in cue.children):
+        out.append("neg")
+    for depth, anc in enumerate(list(cue.ancestors)[:3]):
+        if anc.lower_ in CUE_WORDS:
+            out.append(f"under={depth}|{base}")
+            break
+    if dep != "ROOT":
+        out.append(f"h={cue.head.lower_}|{dep}")
+    if cand.subject is not None:
+        out.append(f"e={cand.subject.ent_type_}|{kind}")
+        if cand.subject.pos_ == "PRON":
+            out.append(f"p={cand.subject.lower_}")
+    first = cue.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if first is not None and len(first):
+        out.append(f"c0={first[0].lower_ if first[0].pos_ != 'PROPN' else 'NAME'}|{base}")
+    return out
+
+
+@dataclass
+class Model:
+    """Logistic weights per feature (see :func:`features`) and the acceptance
+    threshold, both learned on PolNeAR train; see the module note."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    cue_words: frozenset[str] = frozenset()
+
+    def score(self, cand: Candidate) -> float:
+        total = self.bias + sum(self.weights.get(f, 0.0) for f in features(cand))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+def cue_words() -> frozenset[str]:
+    """Words (as written, lower case) that were a cue often enough on train: a
+    paragraph without any of them (and without quotation marks) holds hardly any
+    attribution, so a parser that skips paragraphs may use this as its gate."""
+    return load_model().cue_words
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = TABLE) -> Model:
+    """The learned model shipped with the package (feature names and weights only)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Model(
+        data["weights"], data["bias"], data["threshold"], frozenset(data.get("cue_words", ()))
+    )
+
+
+def _according_content(tok: Any) -> tuple[int, int] | None:
+    """The sentence around an "according to X" phrase, the phrase left out."""
+    sent = tok.sent
+    phrase_end = max(t.i for t in tok.subtree) + 1 if list(tok.subtree) else tok.i + 2
+    to = tok.doc[tok.i + 1]
+    phrase_end = max(phrase_end, max(t.i for t in to.subtree) + 1)
+    before = (sent.start_char, tok.idx)
+    after_tok = tok.doc[phrase_end] if phrase_end < len(tok.doc) else None
+    after = (after_tok.idx, sent.end_char) if after_tok is not None else (sent.end_char,) * 2
+    best = max(before, after, key=lambda s: s[1] - s[0])
+    return best if best[1] > best[0] else None
+
+
+def _trim_span(body: str, start: int, end: int) -> tuple[int, int]:
+    """Drop edge spaces and punctuation, and a dangling "and"/"but"/"or" at the end."""
+    while True:
+        while start < end and (body[start].isspace() or body[start] in ",;:—–-"):
+            start += 1
+        while end > start and (body[end - 1].isspace() or body[end - 1] in ",;:.—–-"):
+            end -= 1
+        tail = body[max(start, end - 4) : end].lower()
+        for word in (" and", " but", " or"):
+            if tail.endswith(word):
+                end -= len(word)
+                break
+        else:
+            return start, end
