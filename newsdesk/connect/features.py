@@ -76,6 +76,8 @@ _DATES = [
     re.compile(rf"\b{_DAY}\s+{_MON}\b(?:\s*,?\s*{_YEAR}\b)?", re.IGNORECASE),  # 3 May 2013
     re.compile(rf"\b{_MON}\s*,?\s+{_YEAR}\b", re.IGNORECASE),  # May 2013
 ]
+_DIGIT = re.compile(r"\d")
+_MONTH_HINT = re.compile(r"\b(?:" + "|".join(_MONTH_NAMES) + ")", re.IGNORECASE)
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}|\d{2})\b")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "`": '"'})
 
@@ -122,7 +124,9 @@ def dates(text: str) -> list[str]:
     alone are already number features.
     """
     out: list[str] = []
-    for k, pattern in enumerate(_DATES):
+    if not _DIGIT.search(text):  # most sentences: no date can be written without a digit
+        return out
+    for k, pattern in enumerate(_DATES if _MONTH_HINT.search(text) else ()):
         for match in pattern.finditer(text):
             month = _MONTHS[match["mon"][:3].lower()]
             year = match["year"]
@@ -130,7 +134,7 @@ def dates(text: str) -> list[str]:
             if day is not None and not 1 <= day <= 31:
                 continue
             out.extend(_date_terms(year, month, day))
-    for match in _NUMERIC_DATE.finditer(text):
+    for match in _NUMERIC_DATE.finditer(text) if "/" in text else ():
         a, b, year = int(match[1]), int(match[2]), match[3]
         year = year if len(year) == 4 else "20" + year
         if 1 <= a <= 12 and 1 <= b <= 31:
