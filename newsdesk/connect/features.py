@@ -7,9 +7,14 @@ Pure functions: no store, no SQL.  An article becomes a sparse vector (a
    dropped); *names* (``@kim jong un``: runs of capitalised words not opening a
    sentence, since events are told apart mostly by who and where); and
    *numbers* (``#31-24``, ``#2013``: scores, tolls and years separate two
-   otherwise similar events).  The headline and the lead count double: news is
-   written as an inverted pyramid and the later paragraphs recap background
-   shared with earlier, different events.
+   otherwise similar events); and *dates* (``%2013-05``, ``%2013-05-03``,
+   ``%05-03``: "May 3, 2013", "3 May", "05/03/2013" say when the event
+   happened, which is what tells two same-kind events apart).  When the
+   entities stage ran, its people, organisations and places replace the
+   capitalised runs as names (:func:`article_terms` ``entities=``).  The
+   headline and the lead count double: news is written as an inverted pyramid
+   and the later paragraphs recap background shared with earlier, different
+   events.
 2. :func:`weigh` turns counts into sublinear TF-IDF with document frequencies
    that the store keeps incrementally, L2-normalises and keeps the strongest
    :data:`MAX_TERMS` features so vectors stay small enough to store.
@@ -31,6 +36,7 @@ LEAD_WEIGHT = 1.5  # the first paragraphs of the body
 LEAD_PARAGRAPHS = 2
 NAME_WEIGHT = 1.0
 NUMBER_WEIGHT = 1.0
+DATE_WEIGHT = 2.0  # per date mention; 1-4 measure the same (bench/RESULTS.md)
 MAX_CHARS = 20_000  # long bodies add little beyond their first pages and cost time
 
 # A compact English stop list: function words and newsroom verbs that say
@@ -57,6 +63,22 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|[\"“”‘’`']\s*)$")
 _NAME = re.compile(
     r"[A-Z][\w'’.-]*\w(?:\s+(?:(?:of|de|del|da|di|van|von|al|bin|la|le)\s+)?[A-Z][\w'’.-]*\w)*"
 )
+_MONTH_NAMES = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {m: i + 1 for i, m in enumerate(_MONTH_NAMES)}
+_MON = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATES = [
+    re.compile(rf"\b{_MON}\s+{_DAY}\b(?:\s*,\s*|\s+)?{_YEAR}?\b", re.IGNORECASE),  # May 3, 2013
+    re.compile(rf"\b{_DAY}\s+{_MON}\b(?:\s*,?\s*{_YEAR}\b)?", re.IGNORECASE),  # 3 May 2013
+    re.compile(rf"\b{_MON}\s*,?\s+{_YEAR}\b", re.IGNORECASE),  # May 2013
+]
+_DIGIT = re.compile(r"\d")
+_MONTH_HINT = re.compile(r"\b(?:" + "|".join(_MONTH_NAMES) + ")", re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4}|\d{2})\b")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "`": '"'})
 
 
@@ -93,27 +115,83 @@ def names(text: str) -> list[str]:
     return out
 
 
-def article_terms(title: str, paragraphs: Iterable[str]) -> Counter[str]:
-    """Weighted feature counts of one article (headline and lead count more)."""
+def dates(text: str) -> list[str]:
+    """Calendar dates written in ``text``, as ``%`` features at the precision given.
+
+    "May 3, 2013" gives the month and the day (``%2013-05``, ``%2013-05-03``),
+    "3 May" the day without a year (``%05-03``), "May 2013" the month;
+    "05/03/2013" is read month first unless that cannot be a date.  Years
+    alone are already number features.
+    """
+    out: list[str] = []
+    if not _DIGIT.search(text):  # most sentences: no date can be written without a digit
+        return out
+    for k, pattern in enumerate(_DATES if _MONTH_HINT.search(text) else ()):
+        for match in pattern.finditer(text):
+            month = _MONTHS[match["mon"][:3].lower()]
+            year = match["year"]
+            day = int(match["day"]) if k < 2 else None
+            if day is not None and not 1 <= day <= 31:
+                continue
+            out.extend(_date_terms(year, month, day))
+    for match in _NUMERIC_DATE.finditer(text) if "/" in text else ():
+        a, b, year = int(match[1]), int(match[2]), match[3]
+        year = year if len(year) == 4 else "20" + year
+        if 1 <= a <= 12 and 1 <= b <= 31:
+            out.extend(_date_terms(year, a, b))
+        elif 1 <= b <= 12 and 1 <= a <= 31:
+            out.extend(_date_terms(year, b, a))
+    return out
+
+
+def _date_terms(year: str | None, month: int, day: int | None) -> list[str]:
+    if year is None:
+        return [f"%{month:02d}-{day:02d}"] if day is not None else []
+    out = [f"%{year}-{month:02d}"]
+    if day is not None:
+        out.append(f"%{year}-{month:02d}-{day:02d}")
+    return out
+
+
+def article_terms(
+    title: str,
+    paragraphs: Iterable[str],
+    entities: Iterable[tuple[str, int]] | None = None,
+) -> Counter[str]:
+    """Weighted feature counts of one article (headline and lead count more).
+
+    ``entities`` (name, mentions), when the entities stage found any, are the
+    names; otherwise capitalised word runs stand in.  Tagged entities do
+    better: on ECB+ they lift B-cubed F1 by about 0.01 (bench/RESULTS.md),
+    because a tagger does not take "Police" or "Sunday" for a name.
+    """
+    named = list(entities or ())
     counts: Counter[str] = Counter()
-    _add(counts, title, TITLE_WEIGHT)
+    _add(counts, title, TITLE_WEIGHT, not named)
     used = 0
     for i, text in enumerate(paragraphs):
         if used >= MAX_CHARS:
             break
         text = text[: MAX_CHARS - used]
         used += len(text)
-        _add(counts, text, LEAD_WEIGHT if i < LEAD_PARAGRAPHS else 1.0)
+        _add(counts, text, LEAD_WEIGHT if i < LEAD_PARAGRAPHS else 1.0, not named)
+    for name, mentions in named:
+        key = name.strip().lower()
+        if key:
+            counts["@" + key] += NAME_WEIGHT * mentions
     return counts
 
 
-def _add(counts: Counter[str], text: str, weight: float) -> None:
+def _add(counts: Counter[str], text: str, weight: float, with_names: bool = True) -> None:
     if not text:
         return
     for term in tokens(text):
         counts[term] += weight * (NUMBER_WEIGHT if term[0] == "#" else 1.0)
-    for name in names(text):
-        counts[name] += weight * NAME_WEIGHT
+    if with_names:
+        for name in names(text):
+            counts[name] += weight * NAME_WEIGHT
+    for date in dates(text):
+        counts[date] += DATE_WEIGHT
 
 
 def idf(df: int, n_docs: int) -> float:

@@ -18,7 +18,9 @@ two similar events apart (two earthquakes, two boxing title defences):
   recursive average-linkage bisection that stops when the two halves are not
   clearly less similar to each other than within themselves
   (:attr:`StoryParams.split_ratio`): a relative test, so it does not depend on
-  how long or wordy a topic's articles are.
+  how long or wordy a topic's articles are.  A last pass moves each article
+  to the story it is, on average, most similar to: a bisection decides on the
+  two halves as wholes and can leave an article on the wrong side.
 
 Stories keep their ids across re-splits: a new group takes the old id most of
 its articles had (:func:`keep_ids`).
@@ -51,6 +53,7 @@ class StoryParams:
     probe_terms: int = 30
     sum_terms: int = 1000  # features kept in a stored topic sum
     max_split: int = 1500  # a topic is split over at most its newest articles
+    reassign_rounds: int = 3  # passes moving articles to their closest story
 
 
 @dataclass
@@ -197,7 +200,33 @@ def split_topic(members: list[Member], params: StoryParams) -> list[list[Member]
         return [members]
     sims = _local_similarities([m.vector for m in members])
     groups = _bisect(sims, np.arange(len(members)), params)
-    return [[members[i] for i in group] for group in groups]
+    labels = np.empty(len(members), dtype=np.int64)
+    for g, group in enumerate(groups):
+        labels[group] = g
+    labels = _reassign(sims, labels, params.reassign_rounds)
+    return [[members[i] for i in np.flatnonzero(labels == g)] for g in np.unique(labels)]
+
+
+def _reassign(sims: np.ndarray, labels: np.ndarray, rounds: int) -> np.ndarray:
+    """Move each article to the group it is most similar to on average (itself left out)."""
+    k = int(labels.max()) + 1
+    if k < 2:
+        return labels
+    n = len(labels)
+    sims = sims.copy()
+    np.fill_diagonal(sims, 0.0)
+    rows = np.arange(n)
+    for _ in range(rounds):
+        onehot = np.zeros((n, k))
+        onehot[rows, labels] = 1.0
+        sizes = onehot.sum(axis=0)
+        denom = np.tile(sizes, (n, 1))
+        denom[rows, labels] -= 1.0  # an article's own group, without itself
+        new = ((sims @ onehot) / np.maximum(denom, 1.0)).argmax(axis=1)
+        if np.array_equal(new, labels):
+            break
+        labels = new
+    return labels
 
 
 def _local_similarities(vectors: list[Vector]) -> np.ndarray:

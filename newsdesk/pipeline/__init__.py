@@ -165,15 +165,18 @@ def ingest_documents(
                 if status == "stored" or "stories" in redo:
                     pending.append((article_id, result.article))
                 if len(pending) >= STORY_BATCH:
+                    if to_enrich:  # entities first: stories use them as names
+                        report.enriched += enrich_stored(store, to_enrich, executor=runner).enriched
+                        to_enrich = []
                     report.clustered += cluster_articles(store, pending).clustered
                     pending = []
             if on_item is not None:
                 on_item(result)
+        if to_enrich:
+            report.enriched += enrich_stored(store, to_enrich, executor=runner).enriched
         pending += _unplaced(store, {i for i, _ in pending})
         if pending:
             report.clustered += cluster_articles(store, pending).clustered
-        if to_enrich:
-            report.enriched += enrich_stored(store, to_enrich, executor=runner).enriched
     finally:
         if own_executor:
             runner.close()

@@ -5,7 +5,9 @@ after storing a batch) so the ingest wiring stays small.  The CLI and the web
 app call :func:`top_stories` and :func:`related` here rather than touching
 clustering or SQL themselves.
 
-One run: count features of the new articles, add their document frequencies
+One run: count features of the new articles (with the entities stage's names
+when it has run on them: the ingest pipeline enriches a batch before it
+clusters it), add their document frequencies
 to the store (so IDF grows with the corpus), weigh them, put each into a topic
 in time order, re-split only the topics that changed, write the result in one
 transaction.  Nothing outside the touched topics is read or re-clustered.
@@ -93,7 +95,12 @@ def cluster_articles(
     items = [(i, a) for i, a in items if i not in known]
     if not items:
         return StoryRun()
-    counts = [article_terms(a.title, (p.text for p in a.paragraphs)) for _, a in items]
+    # Names from the entities stage where it ran (it tags better than the
+    # capitalised-run stand-in features.py falls back to).
+    named = store.story_entity_names([i for i, _ in items])
+    counts = [
+        article_terms(a.title, (p.text for p in a.paragraphs), named.get(i)) for i, a in items
+    ]
     deltas: Counter[str] = Counter()
     for c in counts:
         deltas.update(c.keys())

@@ -70,6 +70,9 @@ class Store(Protocol):
 
     def story_known_articles(self, article_ids: list[int]) -> set[int]: ...
 
+    def story_entity_names(self, article_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+        """Named entities (name, mentions) of enriched articles: the stories' name features."""
+
     def story_topics_between(
         self, start: datetime, end: datetime, touched_since: datetime
     ) -> list[dict[str, Any]]: ...

@@ -41,6 +41,7 @@ from sqlalchemy import (
 )
 
 from ..model import Story, StoryArticle
+from .quotes import article_entities, entities
 from .schema import articles, metadata
 from .values import chunks as _chunks
 from .values import utc as _utc
@@ -170,6 +171,20 @@ def known_article_ids(conn: Connection, article_ids: list[int]) -> set[int]:
     for chunk in _chunks(article_ids):
         query = select(article_stories.c.article_id).where(article_stories.c.article_id.in_(chunk))
         out.update(conn.execute(query).scalars())
+    return out
+
+
+def entity_names_of(conn: Connection, article_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+    """``{article id: [(entity name, mentions), ...]}`` for enriched articles that name any."""
+    out: dict[int, list[tuple[str, int]]] = {}
+    for chunk in _chunks(article_ids):
+        query = (
+            select(article_entities.c.article_id, entities.c.name, article_entities.c.mentions)
+            .join(entities, entities.c.id == article_entities.c.entity_id)
+            .where(article_entities.c.article_id.in_(chunk))
+        )
+        for article_id, name, mentions in conn.execute(query):
+            out.setdefault(int(article_id), []).append((str(name), int(mentions)))
     return out
 
 
@@ -361,6 +376,10 @@ class StoryStoreMixin:
     def story_known_articles(self, article_ids: list[int]) -> set[int]:
         with self.engine.connect() as conn:
             return known_article_ids(conn, article_ids)
+
+    def story_entity_names(self, article_ids: list[int]) -> dict[int, list[tuple[str, int]]]:
+        with self.engine.connect() as conn:
+            return entity_names_of(conn, article_ids)
 
     def story_topics_between(
         self, start: datetime, end: datetime, touched_since: datetime

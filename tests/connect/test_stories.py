@@ -5,11 +5,19 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import numpy as np
 from stories_data import FLOOD, LONER, QUAKE, write
 
-from newsdesk.connect.features import article_terms, names, tokens
+from newsdesk.connect.features import article_terms, dates, names, tokens
 from newsdesk.connect.related import Candidate, see_also
-from newsdesk.connect.stories import Member, StoryParams, TopicIndex, top_story_score
+from newsdesk.connect.stories import (
+    Member,
+    StoryParams,
+    TopicIndex,
+    _reassign,
+    split_topic,
+    top_story_score,
+)
 from newsdesk.pipeline import ingest_paths
 from newsdesk.pipeline.stories import top_stories
 from newsdesk.settings import Settings
@@ -36,6 +44,54 @@ def test_features_keep_names_and_numbers_and_drop_stop_words():
     ]
     counts = article_terms("Napa quake", ["Napa shook.", "later text about napa"])
     assert counts["napa"] > counts["text"]  # headline and lead count more
+
+
+def test_dates_are_features_at_the_precision_written():
+    assert dates("Lohan checks in | May 03, 2013 | after 8 / 2 / 13") == [
+        "%2013-05",
+        "%2013-05-03",
+        "%2013-08",
+        "%2013-08-02",
+    ]
+    assert dates("on 14th June and in September 2010") == ["%06-14", "%2010-09"]
+    assert dates("31 / 12 / 2008") == ["%2008-12", "%2008-12-31"]  # day first: no month 31
+    assert dates("on 45 May") == []
+    counts = article_terms("Quake", ["It struck on 3 May 2014."])
+    assert counts["%2014-05-03"] > 0
+
+
+def test_tagged_entities_replace_capitalised_runs_as_names():
+    text = ["Police said Tara Reid entered Promises on Sunday."]
+    guessed = article_terms("Reid in rehab", text)
+    assert "@police" not in guessed and "@tara reid" in guessed
+    tagged = article_terms("Reid in rehab", text, [("Tara Reid", 2), ("Promises", 1)])
+    assert tagged["@tara reid"] == 2 and tagged["@promises"] == 1
+    assert not {"@reid in rehab", "@sunday"} & set(tagged)  # no guessed names left
+    assert tagged["rehab"] == guessed["rehab"]  # words are the same either way
+
+
+def test_reassignment_moves_an_article_to_the_story_it_resembles():
+    sims = np.array(
+        [
+            [1.0, 0.9, 0.9, 0.1],
+            [0.9, 1.0, 0.9, 0.1],
+            [0.9, 0.9, 1.0, 0.1],
+            [0.8, 0.8, 0.8, 1.0],  # placed with nobody, but like the first three
+        ]
+    )
+    assert _reassign(sims, np.array([0, 0, 1, 1]), 3).tolist() == [0, 0, 0, 0]
+    assert _reassign(sims, np.array([0, 0, 0, 0]), 3).tolist() == [0, 0, 0, 0]
+
+
+def test_split_keeps_two_same_kind_events_apart():
+    quake = {"quake": 0.5, "magnitude": 0.5}
+    napa = [member(i, {**quake, "@napa": 0.5, "%2014-08-24": 0.5}) for i in range(4)]
+    iran = [member(10 + i, {**quake, "@qeshm": 0.5, "%2005-11-27": 0.5}) for i in range(4)]
+    groups = split_topic(napa + iran, StoryParams())
+    assert sorted(sorted(m.article_id for m in g) for g in groups) == [
+        [0, 1, 2, 3],
+        [10, 11, 12, 13],
+    ]
 
 
 def test_topics_form_and_merge_when_a_bridging_article_arrives_last():
@@ -109,3 +165,20 @@ def test_top_stories_rank_five_sources_above_one(tmp_path):
         ranked = top_stories(store)
     assert [s.n_sources for s in ranked] == [5, 1]
     assert ranked[0].score > ranked[1].score
+
+
+def test_clustering_uses_the_entities_stage_names_when_it_ran(tmp_path):
+    records = [(f"https://q{i}.example/napa", f"q{i}", t) for i, t in enumerate(QUAKE)]
+    db = str(tmp_path / "e.db")
+    settings = Settings.from_env(db=db)
+    with open_store(db) as store:
+        report = ingest_paths([write(tmp_path / "in.jsonl", records)], store, settings)
+        assert report.enriched >= 4  # enriched before clustering, in the same ingest
+        named = store.story_entity_names(report.article_ids)
+        assert len(named) >= 4
+        for article_id, pairs in named.items():
+            story = store.story_of(article_id)
+            assert story is not None
+            vector = story["vector"]
+            assert {"@" + name.lower() for name, _ in pairs} & set(vector)
+            assert "@governor jerry brown" not in vector  # a guessed run, not a tagged name
