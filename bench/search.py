@@ -9,6 +9,11 @@ store's bulk path; PostgreSQL is a real server started in a temporary folder
 ``search`` (top 20, ranked, with snippets) plus ``count_search``.
 
     .venv/bin/python bench/search.py [--sizes 100000,1000000] [--queries 60]
+        [--keep /tmp/newsdesk-search]
+
+``--keep DIR`` keeps the databases (and the PostgreSQL cluster) in DIR and
+reuses them on the next run, so the 1M load (about ten minutes) is paid once;
+the load rate of the build is remembered there.  Remove DIR when done.
 """
 
 from __future__ import annotations
@@ -110,6 +115,20 @@ def load(store, n: int, batch: int = 5000) -> float:  # noqa: ANN001
     return n / (time.perf_counter() - start)
 
 
+def loaded(store, n: int, keep: Path | None, name: str) -> float:  # noqa: ANN001
+    """Load ``n`` articles, or reuse a kept database that holds them; the load rate."""
+    note = keep / f"{name}.json" if keep else None
+    if note and note.exists() and store.count_articles() == n:
+        return float(json.loads(note.read_text())["rate"])
+    if store.count_articles():
+        raise SystemExit(f"{name}: a partly loaded database; remove {keep} and rerun")
+    rate = load(store, n)
+    store.optimize()  # what autovacuum / a maintenance job does on a live server
+    if note:
+        note.write_text(json.dumps({"rate": rate}))
+    return rate
+
+
 def measure(store, qs: list[tuple[str, str]]) -> dict[str, list[float]]:  # noqa: ANN001
     for _, q in qs[:5]:  # warm the caches the way a running server has them
         store.search(q)
@@ -133,33 +152,35 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=60)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--keep", type=Path, help="keep and reuse the databases in this folder")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     qs = queries(args.queries)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
         server = None
         for backend in args.backends.split(","):
             for n in sizes:
                 if backend == "sqlite":
-                    db = str(Path(tmp) / f"search-{n}.db")
+                    db = str(folder / f"search-{n}.db")
                 else:
                     if server is None:
                         from pgserver import PostgresServer, find_bin
 
-                        server = PostgresServer(find_bin())
+                        server = PostgresServer(find_bin(), args.keep and args.keep / "pg")
                         server.start()
-                    db = server.create_database(f"search_{n}")
+                    db = server.create_database(f"search_{n}", exist_ok=True)
                 store = open_store(db)
-                rate = load(store, n)
-                store.optimize()  # what autovacuum / a maintenance job does on a live server
+                rate = loaded(store, n, args.keep, f"{backend}-{n}")
                 times = measure(store, qs)
                 store.close()
                 every = [t for ts in times.values() for t in ts]
                 row = (backend, n, rate, pct(every, 50), pct(every, 95), times)
                 rows.append(row)
                 print(backend, n, f"load {rate:.0f}/s", f"p50 {row[3]:.1f} p95 {row[4]:.1f}")
-                if backend == "sqlite":
+                if backend == "sqlite" and not args.keep:
                     Path(db).unlink(missing_ok=True)
         if server is not None:
             server.stop()
