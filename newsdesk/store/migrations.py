@@ -39,6 +39,14 @@ def _full_text_index(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _unbounded_story_terms(conn: Connection) -> None:
+    """A story term is any extracted word or name, however long: PostgreSQL
+    enforced ``VARCHAR(200)`` and failed the whole run on a longer one
+    (SQLite never checks lengths)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE story_terms ALTER COLUMN term TYPE text")
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _initial_tables,
     _full_text_index,
@@ -46,6 +54,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     copy_tables.create_tables,  # copy signatures, LSH buckets, copy groups (issue 5)
     feed_tables.create_tables,  # feeds and their handled entries (issue 4)
     quote_tables.create_tables,  # entities, quotes ledger, enrichment status (issue 7)
+    _unbounded_story_terms,  # story_terms.term as text on PostgreSQL (issue 9)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
