@@ -144,14 +144,23 @@ def _tsquery(match: str) -> Any:
     return func.to_tsquery(literal_column("'simple'"), bindparam("query", match))
 
 
+# Matching a candidate re-reads its tsvector (phrases need positions the GIN
+# index lacks): count and rank in one pass (see search.SearchStoreMixin).
+RANK_IN_ONE_PASS = True
+
+
+def rank_column(match: str) -> Any:
+    """Relevance, higher is better: cover density, title words weighted above body."""
+    return func.ts_rank_cd(_SEARCH_COL, _tsquery(match))
+
+
 def rank_select(match: str, where: list[ColumnElement[bool]], newest: bool) -> Select[Any]:
     """Ids only, best first (or newest first): headlines are made for the page alone."""
-    query = _tsquery(match)
-    order = [] if newest else [func.ts_rank_cd(_SEARCH_COL, query).desc()]
+    order = [] if newest else [rank_column(match).desc()]
     return (
         select(_search.c.id)
         .select_from(_from(where))
-        .where(_SEARCH_COL.op("@@")(query), *where)
+        .where(_SEARCH_COL.op("@@")(_tsquery(match)), *where)
         .order_by(*order, _search.c.id.desc())
     )
 

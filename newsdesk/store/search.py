@@ -109,13 +109,7 @@ class SearchStoreMixin:
         where = filter_clauses(filters) if filters else []
         try:
             with self.engine.connect() as conn:
-                # Ranking every match costs more than it is worth when a query
-                # matches a large part of the archive ("the", "said"): then
-                # newest first, which the index gives without scoring anything.
-                capped = _capped(self._fts.count_select(match, []), RANK_AT_MOST + 1)
-                newest = (conn.execute(capped).scalar() or 0) > RANK_AT_MOST
-                ranked = self._fts.rank_select(match, where, newest).limit(limit).offset(offset)
-                ids = [row.id for row in conn.execute(ranked)]
+                ids = self._ranked_ids(conn, match, where, limit, offset)
                 rows = conn.execute(self._fts.hits_select(match, ids)).all() if ids else []
         except SQLAlchemyError as exc:
             raise StoreError(f"search failed: {exc}") from exc
@@ -133,6 +127,46 @@ class SearchStoreMixin:
             )
             for row in rows
         ]
+
+    def _ranked_ids(
+        self, conn: Any, match: str, where: list[ColumnElement[bool]], limit: int, offset: int
+    ) -> list[int]:
+        """The page's ids, best first; newest first above :data:`RANK_AT_MOST` matches.
+
+        Ranking every match costs more than it is worth when a query matches a
+        large part of the archive ("the", "said"): then newest first, which the
+        index gives without scoring anything.  Where matching a row is costly
+        (PostgreSQL re-checks phrase positions in each candidate's tsvector),
+        counting and ranking are one pass: at most ``RANK_AT_MOST + 1`` matches
+        are ranked, and the window count says whether they were all of them.
+        """
+        newest: bool | None = None  # not known yet
+        if not where and self._fts.RANK_IN_ONE_PASS:
+            capped = (
+                self._fts.rank_select(match, [], newest=False)
+                .add_columns(self._fts.rank_column(match).label("r"))
+                .order_by(None)
+                .limit(RANK_AT_MOST + 1)
+                .subquery()
+            )
+            page = (
+                select(capped.c.id, func.count().over().label("n"))
+                .order_by(capped.c.r.desc(), capped.c.id.desc())
+                .limit(limit)
+                .offset(offset)
+            )
+            rows = conn.execute(page).all()
+            if rows and rows[0].n <= RANK_AT_MOST:
+                return [row.id for row in rows]
+            if rows:
+                newest = True
+            elif offset == 0:
+                return []  # no match at all
+        if newest is None:
+            capped_count = _capped(self._fts.count_select(match, []), RANK_AT_MOST + 1)
+            newest = (conn.execute(capped_count).scalar() or 0) > RANK_AT_MOST
+        ranked = self._fts.rank_select(match, where, newest).limit(limit).offset(offset)
+        return [row.id for row in conn.execute(ranked)]
 
     def count_search(
         self,
