@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shlex
 import sys
 import tempfile
 import time
@@ -129,6 +130,17 @@ def loaded(store, n: int, keep: Path | None, name: str) -> float:  # noqa: ANN00
     return rate
 
 
+def prewarm(db: str) -> None:
+    """Load the search table and its index into shared_buffers, as on a server
+    that has been answering searches (``pg_prewarm``; the README recommends
+    ``pg_prewarm.autoprewarm`` to keep them there across restarts)."""
+    import psycopg
+
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        conn.execute("SELECT pg_prewarm('article_search'), pg_prewarm('article_search_idx')")
+
+
 def measure(store, qs: list[tuple[str, str]]) -> dict[str, list[float]]:  # noqa: ANN001
     for _, q in qs[:5]:  # warm the caches the way a running server has them
         store.search(q)
@@ -153,7 +165,14 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--keep", type=Path, help="keep and reuse the databases in this folder")
+    parser.add_argument(
+        "--pg-settings",
+        default="shared_buffers=4GB",
+        help="server settings, name=value,... (the README's recommendations; '' for defaults)",
+    )
+    parser.add_argument("--no-prewarm", action="store_true", help="PostgreSQL: cold shared_buffers")
     args = parser.parse_args()
+    settings = dict(item.split("=", 1) for item in args.pg_settings.split(",") if item)
     sizes = [int(s) for s in args.sizes.split(",")]
     qs = queries(args.queries)
     rows = []
@@ -170,10 +189,12 @@ def main() -> None:
                         from pgserver import PostgresServer, find_bin
 
                         server = PostgresServer(find_bin(), args.keep and args.keep / "pg")
-                        server.start()
+                        server.start(settings)
                     db = server.create_database(f"search_{n}", exist_ok=True)
                 store = open_store(db)
                 rate = loaded(store, n, args.keep, f"{backend}-{n}")
+                if backend == "postgresql" and not args.no_prewarm:
+                    prewarm(db)
                 times = measure(store, qs)
                 store.close()
                 every = [t for ts in times.values() for t in ts]
@@ -187,6 +208,10 @@ def main() -> None:
     lines = [
         f"{len(qs)} queries ({', '.join(sorted({k for k, _ in qs}))}), each timed as the search "
         "page runs it: top 20 ranked with snippets, plus the total count. Milliseconds.",
+        "",
+        "PostgreSQL server settings: "
+        + (", ".join(f"{k}={v}" for k, v in settings.items()) or "defaults")
+        + ("; search table not prewarmed." if args.no_prewarm else "; search table prewarmed."),
         "",
         "| store | articles | bulk load/s | p50 | p95 | p95 name | p95 two words | p95 phrase |",
         "|---|---|---|---|---|---|---|---|",
@@ -205,7 +230,7 @@ def main() -> None:
     text = "\n".join(lines)
     print(text)
     if not args.no_write:
-        command = f".venv/bin/python bench/search.py --sizes {args.sizes} --queries {args.queries}"
+        command = ".venv/bin/python bench/search.py " + shlex.join(sys.argv[1:])
         write_section(HEADING, f"{HEADING}\n\n{stamp(command)}\n\n{text}\n")
 
 

@@ -25,6 +25,11 @@ from sqlalchemy.exc import DBAPIError
 from .query import parse
 from .schema import articles
 
+# Per session: no JIT compilation.  A search is a short query whose cost the
+# planner overestimates (phrase selectivity); compiling it takes longer than
+# running it.  A deployment can set more on the server (see README).
+ENGINE_OPTIONS: dict[str, Any] = {"connect_args": {"options": "-c jit=off"}}
+
 PG_FTS_DDL = [
     """ALTER TABLE articles ADD COLUMN search tsvector GENERATED ALWAYS AS (
         setweight(to_tsvector('simple', coalesce(title, '')), 'A') ||
@@ -102,6 +107,8 @@ def create_search_table(conn: Connection) -> None:
             )
     except DBAPIError:
         pass
+    # Building the GIN index over an existing archive sorts far faster with room.
+    conn.exec_driver_sql("SET LOCAL maintenance_work_mem = '256MB'")
     for statement in SEARCH_TABLE_DDL[2:]:
         conn.exec_driver_sql(statement)
 
