@@ -65,6 +65,26 @@ def test_one_pass_ranking_equals_count_then_rank(store, monkeypatch, rank_at_mos
     assert filtered[0] and all(i % 3 == 2 for page in filtered for i in page)  # ids from 1
 
 
+@pytest.mark.parametrize(
+    ("rank_at_most", "count_at_most"), [(5, 10), (5, 5), (30, 40), (30, 10), (5000, 10000)]
+)
+def test_search_page_answers_as_search_and_count_search(
+    store, monkeypatch, rank_at_most, count_at_most
+):
+    monkeypatch.setattr(search_module, "RANK_AT_MOST", rank_at_most)
+    monkeypatch.setattr(search_module, "COUNT_AT_MOST", count_at_most)
+    filters = [None, SearchFilters(source="Site 1"), SearchFilters(person="budget vote")]
+    for query in [*QUERIES, ""]:
+        for f in filters:
+            for offset in (0, 7, 63, 200):
+                hits, total = store.search_page(query, 7, offset, f)
+                assert [h.id for h in hits] == [h.id for h in store.search(query, 7, offset, f)]
+                assert [h.snippet for h in hits] == [
+                    h.snippet for h in store.search(query, 7, offset, f)
+                ]
+                assert total == store.count_search(query, f, at_most=count_at_most), (query, f)
+
+
 def test_above_the_threshold_results_are_newest_first(store, monkeypatch):
     monkeypatch.setattr(search_module, "RANK_AT_MOST", 5)
     ids = [h.id for h in store.search("budget", limit=10)]
