@@ -14,6 +14,7 @@ from sqlalchemy import (
     Connection,
     Select,
     bindparam,
+    case,
     column,
     func,
     literal_column,
@@ -156,14 +157,34 @@ def _tsquery(match: str) -> Any:
 RANK_IN_ONE_PASS = True
 
 
-def rank_column(match: str) -> Any:
-    """Relevance, higher is better: cover density, title words weighted above body."""
-    return func.ts_rank_cd(_SEARCH_COL, _tsquery(match))
+def ranked_page_select(
+    match: str, cap: int, rank_at_most: int, limit: int, offset: int
+) -> Select[Any]:
+    """One pass over the first ``cap + 1`` matches: each row's id and ``n``, how
+    many matches were seen.  Ranked (as :func:`rank_select`) when ``n`` is at
+    most ``rank_at_most``, else newest first among them.  The rank is computed
+    as each match is read, while its tsvector is at hand: carrying tsvectors to
+    rank them later costs more than ranking a few thousand that go unused."""
+    query = _tsquery(match)
+    found = (
+        select(_search.c.id, func.ts_rank_cd(_SEARCH_COL, query).label("r"))
+        .where(_SEARCH_COL.op("@@")(query))
+        .limit(cap + 1)
+        .subquery("found")
+    )
+    counted = select(found.c.id, found.c.r, func.count().over().label("n")).subquery("c")
+    rank = case((counted.c.n <= rank_at_most, counted.c.r))
+    return (
+        select(counted.c.id, counted.c.n)
+        .order_by(rank.desc(), counted.c.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
 
 
 def rank_select(match: str, where: list[ColumnElement[bool]], newest: bool) -> Select[Any]:
     """Ids only, best first (or newest first): headlines are made for the page alone."""
-    order = [] if newest else [rank_column(match).desc()]
+    order = [] if newest else [func.ts_rank_cd(_SEARCH_COL, _tsquery(match)).desc()]
     return (
         select(_search.c.id)
         .select_from(_from(where))

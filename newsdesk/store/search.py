@@ -172,34 +172,22 @@ class SearchStoreMixin:
         large part of the archive ("the", "said"): then newest first, which the
         index gives without scoring anything.  Where matching a row is costly
         (PostgreSQL re-checks phrase positions in each candidate's tsvector),
-        counting and ranking are one pass: the first matches are ranked, up to
-        the cap, and a window count says whether they were all of them.
+        counting and ordering are one pass over the first matches, up to the
+        cap; a window count says whether they were all of them.
         """
         total: int | None = None
         newest: bool | None = None  # not known yet
         if not where and self._fts.RANK_IN_ONE_PASS:
             cap = max(COUNT_AT_MOST, RANK_AT_MOST) if count else RANK_AT_MOST
-            capped = (
-                self._fts.rank_select(match, [], newest=False)
-                .add_columns(self._fts.rank_column(match).label("r"))
-                .order_by(None)
-                .limit(cap + 1)
-                .subquery()
-            )
-            page = (
-                select(capped.c.id, func.count().over().label("n"))
-                .order_by(capped.c.r.desc(), capped.c.id.desc())
-                .limit(limit)
-                .offset(offset)
-            )
+            page = self._fts.ranked_page_select(match, cap, RANK_AT_MOST, limit, offset)
             rows = conn.execute(page).all()
             if not rows and offset == 0:
                 return [], 0  # no match at all
             if rows:
                 total = min(rows[0].n, COUNT_AT_MOST + 1) if count else None
-                if rows[0].n <= RANK_AT_MOST:
+                if rows[0].n <= cap:  # every match seen: ranked, or newest first
                     return [row.id for row in rows], total
-                newest = True
+                newest = True  # more than cap: the newest are not among those seen
         if count and total is None:
             statement = _capped(self._fts.count_select(match, where), COUNT_AT_MOST + 1)
             total = int(conn.execute(statement).scalar() or 0)

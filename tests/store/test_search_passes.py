@@ -66,7 +66,8 @@ def test_one_pass_ranking_equals_count_then_rank(store, monkeypatch, rank_at_mos
 
 
 @pytest.mark.parametrize(
-    ("rank_at_most", "count_at_most"), [(5, 10), (5, 5), (30, 40), (30, 10), (5000, 10000)]
+    ("rank_at_most", "count_at_most"),
+    [(5, 10), (5, 5), (30, 40), (30, 10), (5, 100), (20, 59), (20, 60), (5000, 10000)],
 )
 def test_search_page_answers_as_search_and_count_search(
     store, monkeypatch, rank_at_most, count_at_most
@@ -96,3 +97,8 @@ def test_above_the_threshold_results_are_newest_first(store, monkeypatch):
 
 def test_postgres_ranks_in_one_pass():
     assert postgres.RANK_IN_ONE_PASS
+
+
+def test_postgres_sessions_run_without_jit(new_db):
+    with open_store(new_db("postgresql")) as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
