@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import shlex
 import sys
@@ -175,6 +176,7 @@ def main() -> None:
     settings = dict(item.split("=", 1) for item in args.pg_settings.split(",") if item)
     sizes = [int(s) for s in args.sizes.split(",")]
     qs = queries(args.queries)
+    load_before = os.getloadavg()[0]
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -211,7 +213,8 @@ def main() -> None:
         "",
         "PostgreSQL server settings: "
         + (", ".join(f"{k}={v}" for k, v in settings.items()) or "defaults")
-        + ("; search table not prewarmed." if args.no_prewarm else "; search table prewarmed."),
+        + ("; search table not prewarmed." if args.no_prewarm else "; search table prewarmed.")
+        + f" Load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after.",
         "",
         "| store | articles | bulk load/s | p50 | p95 | p95 name | p95 two words | p95 phrase |",
         "|---|---|---|---|---|---|---|---|",
