@@ -48,6 +48,15 @@ class Store(Protocol):
 
     def count_search(self, query: str, filters: SearchFilters | None = None) -> int: ...
 
+    def search_page(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> tuple[list[SearchHit], int]:
+        """``search`` and ``count_search`` in one call: what a results page shows."""
+
     def source_articles(
         self, source: str, limit: int = 20, before_id: int | None = None
     ) -> list[StoredArticle]:

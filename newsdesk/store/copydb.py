@@ -7,7 +7,7 @@ batches of ascending ids, each batch its own transaction, so a rerun resumes
 after the highest id the target already holds.  Other tables (link tables
 keyed by several columns) are small relative to articles and are replaced
 whole in one transaction.  The search index follows by itself: SQLite's FTS
-triggers and PostgreSQL's generated ``tsvector`` column fill as rows arrive.
+triggers and PostgreSQL's ``article_search`` triggers fill as rows arrive.
 """
 
 from __future__ import annotations

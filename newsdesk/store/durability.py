@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from ..errors import StoreError, StoreFull
 from .copies import copy_bands, copy_groups, copy_members, copy_signatures
 from .feeds import feed_entries, feeds
+from .postgres import tsvector_of
 from .quotes import article_enrichments, article_entities, entities, quote_sources, quotes
 from .schema import articles, documents
 from .stories import article_stories, stories, story_topics
@@ -169,6 +170,8 @@ def check_consistency(conn: Connection) -> list[str]:
     problems: list[str] = []
     if conn.dialect.name == "sqlite":
         problems += _sqlite_checks(conn)
+    elif conn.dialect.name == "postgresql":
+        problems += _postgres_checks(conn)
     for what, child, column, parent, key in _POINTERS:
         missing = _dangling(conn, child, column, parent, key)
         if missing:
@@ -217,6 +220,28 @@ def _sqlite_checks(conn: Connection) -> list[str]:
     ).scalar()
     if extra:
         problems.append(f"{extra} search row(s) without their article")
+    return problems
+
+
+def _postgres_checks(conn: Connection) -> list[str]:
+    """The search table against ``articles``: a row for each, none stale."""
+    problems: list[str] = []
+    missing = conn.execute(
+        text(
+            "SELECT a.id FROM articles a "
+            "WHERE NOT EXISTS (SELECT 1 FROM article_search s WHERE s.id = a.id)"
+        )
+    ).scalars()
+    if found := list(missing):
+        problems.append(_line("article(s) missing from the search table: article id", found))
+    stale = conn.execute(
+        text(
+            "SELECT s.id FROM article_search s JOIN articles a ON a.id = s.id "
+            f"WHERE s.search IS DISTINCT FROM ({tsvector_of('a')})"
+        )
+    ).scalars()
+    if found := list(stale):
+        problems.append(_line("search row(s) that disagree with their article: id", found))
     return problems
 
 

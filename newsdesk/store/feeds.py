@@ -166,6 +166,7 @@ class FeedStoreMixin:
 
     def due_feeds(self, now: datetime, limit: int | None = None) -> list[Feed]:
         """Enabled feeds whose next poll is due, the most overdue first."""
+        now = _utc(now)  # SQLite compares text: every time is stored as UTC
         query = (
             select(feeds)
             .where(feeds.c.disabled_reason.is_(None))
@@ -180,6 +181,8 @@ class FeedStoreMixin:
     def save_feed(self, feed: Feed) -> None:
         """Write a feed's polling state (everything but its id and URL)."""
         values = {name: getattr(feed, name) for name in _STATE}
+        for name in ("next_poll_at", "last_fetch_at", "last_success_at"):
+            values[name] = _utc(values[name])  # SQLite would keep the wall-clock time
         try:
             with self._writer.begin() as conn:
                 conn.execute(update(feeds).where(feeds.c.id == feed.id).values(**values))

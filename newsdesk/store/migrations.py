@@ -17,7 +17,7 @@ from . import feeds as feed_tables
 from . import quotes as quote_tables
 from . import schema
 from . import stories as story_tables
-from .postgres import PG_FTS_DDL
+from .postgres import PG_FTS_DDL, create_search_table
 from .sqlite import SQLITE_FTS_DDL
 
 
@@ -39,6 +39,20 @@ def _full_text_index(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _narrow_search_table(conn: Connection) -> None:
+    """PostgreSQL: the tsvector in its own narrow table (see :mod:`.postgres`)."""
+    if conn.dialect.name == "postgresql":
+        create_search_table(conn)
+
+
+def _unbounded_story_terms(conn: Connection) -> None:
+    """A story term is any extracted word or name, however long: PostgreSQL
+    enforced ``VARCHAR(200)`` and failed the whole run on a longer one
+    (SQLite never checks lengths)."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ALTER TABLE story_terms ALTER COLUMN term TYPE text")
+
+
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _initial_tables,
     _full_text_index,
@@ -46,6 +60,8 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     copy_tables.create_tables,  # copy signatures, LSH buckets, copy groups (issue 5)
     feed_tables.create_tables,  # feeds and their handled entries (issue 4)
     quote_tables.create_tables,  # entities, quotes ledger, enrichment status (issue 7)
+    _unbounded_story_terms,  # story_terms.term as text on PostgreSQL (issue 9)
+    _narrow_search_table,  # PostgreSQL: tsvector in article_search, lz4, in-row (issue 9)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

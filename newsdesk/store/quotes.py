@@ -49,6 +49,7 @@ from ..errors import StoreError
 from ..model import Enrichment, normalise_text
 from .schema import articles, metadata
 from .values import CHUNK
+from .values import utc as _utc
 
 entities = Table(
     "entities",
@@ -286,6 +287,15 @@ _SOURCE_COLUMNS = (
 )
 
 
+def _row(row: Any) -> dict[str, Any]:
+    """A result row as a dict, its article date aware UTC on every backend
+    (SQLite gives naive datetimes, PostgreSQL aware ones: never compare both)."""
+    out = dict(row._mapping)
+    if "published_at" in out:
+        out["published_at"] = _utc(out["published_at"])
+    return out
+
+
 def _source_query() -> Any:
     return (
         select(*_SOURCE_COLUMNS)
@@ -296,7 +306,7 @@ def _source_query() -> Any:
 
 def article_quote_rows(conn: Connection, article_id: int) -> list[dict[str, Any]]:
     query = _source_query().where(quote_sources.c.article_id == article_id)
-    return [dict(r._mapping) for r in conn.execute(query.order_by(quote_sources.c.start))]
+    return [_row(r) for r in conn.execute(query.order_by(quote_sources.c.start))]
 
 
 def quote_source_rows(
@@ -317,12 +327,12 @@ def quote_source_rows(
     query = query.order_by(desc(articles.c.id), quote_sources.c.start)
     if limit:
         query = query.limit(limit)
-    return [dict(r._mapping) for r in conn.execute(query)]
+    return [_row(r) for r in conn.execute(query)]
 
 
 def ledger(conn: Connection, where: Any, limit: int = 200) -> list[dict[str, Any]]:
     """Ledger entries matching ``where``, each with all the articles that carry it."""
-    rows = [dict(r._mapping) for r in conn.execute(_source_query().where(where))]
+    rows = [_row(r) for r in conn.execute(_source_query().where(where))]
     entries: dict[int, dict[str, Any]] = {}
     for row in rows:
         entry = entries.setdefault(
@@ -340,10 +350,13 @@ def ledger(conn: Connection, where: Any, limit: int = 200) -> list[dict[str, Any
         entry["sources"].append(row)
     out = sorted(
         entries.values(),
-        key=lambda e: max((s["published_at"] or datetime.min for s in e["sources"]), default=0),
+        key=lambda e: max(s["published_at"] or _UNDATED for s in e["sources"]),
         reverse=True,
     )
     return out[:limit]
+
+
+_UNDATED = datetime.min.replace(tzinfo=UTC)  # sorts after every dated entry
 
 
 def speaker_ledger(conn: Connection, speaker: str, limit: int = 200) -> list[dict[str, Any]]:
@@ -370,7 +383,7 @@ def entity_article_rows(conn: Connection, entity_id: int, limit: int = 100) -> l
         .order_by(desc(articles.c.id))
         .limit(limit)
     )
-    return [dict(r._mapping) for r in conn.execute(query)]
+    return [_row(r) for r in conn.execute(query)]
 
 
 def entity_ledger(conn: Connection, entity_id: int, limit: int = 200) -> list[dict[str, Any]]:

@@ -103,25 +103,46 @@ class SearchStoreMixin:
         A query matching more than :data:`RANK_AT_MOST` articles is answered newest
         first.  Ids are found first and snippets made for the page's rows only.
         """
+        return self._page(query, limit, offset, filters, count=False)[0]
+
+    def search_page(
+        self,
+        query: str,
+        limit: int = 20,
+        offset: int = 0,
+        filters: SearchFilters | None = None,
+    ) -> tuple[list[SearchHit], int]:
+        """What a results page shows: :meth:`search`'s hits and :meth:`count_search`'s
+        count (up to ``COUNT_AT_MOST + 1``), the same answers as the two calls.
+
+        One question asked once: the count also decides ranked or newest first,
+        and on PostgreSQL (where matching a row re-reads its tsvector) an
+        unfiltered query is counted and ranked in a single pass over its matches.
+        """
+        hits, total = self._page(query, limit, offset, filters, count=True)
+        return hits, total or 0
+
+    def _page(
+        self,
+        query: str,
+        limit: int,
+        offset: int,
+        filters: SearchFilters | None,
+        count: bool,
+    ) -> tuple[list[SearchHit], int | None]:
         match = self._match(query, filters)
         if match is None:
-            return []
+            return [], 0
         where = filter_clauses(filters) if filters else []
         try:
             with self.engine.connect() as conn:
-                # Ranking every match costs more than it is worth when a query
-                # matches a large part of the archive ("the", "said"): then
-                # newest first, which the index gives without scoring anything.
-                capped = _capped(self._fts.count_select(match, []), RANK_AT_MOST + 1)
-                newest = (conn.execute(capped).scalar() or 0) > RANK_AT_MOST
-                ranked = self._fts.rank_select(match, where, newest).limit(limit).offset(offset)
-                ids = [row.id for row in conn.execute(ranked)]
+                ids, total = self._ranked_ids(conn, match, where, limit, offset, count)
                 rows = conn.execute(self._fts.hits_select(match, ids)).all() if ids else []
         except SQLAlchemyError as exc:
             raise StoreError(f"search failed: {exc}") from exc
         order = {article_id: i for i, article_id in enumerate(ids)}
         rows.sort(key=lambda row: order[row.id])
-        return [
+        hits = [
             SearchHit(
                 id=row.id,
                 title=row.title,
@@ -133,6 +154,51 @@ class SearchStoreMixin:
             )
             for row in rows
         ]
+        return hits, total
+
+    def _ranked_ids(
+        self,
+        conn: Any,
+        match: str,
+        where: list[ColumnElement[bool]],
+        limit: int,
+        offset: int,
+        count: bool,
+    ) -> tuple[list[int], int | None]:
+        """The page's ids, best first (newest first above :data:`RANK_AT_MOST`
+        matches), and with ``count`` the number of matches up to ``COUNT_AT_MOST + 1``.
+
+        Ranking every match costs more than it is worth when a query matches a
+        large part of the archive ("the", "said"): then newest first, which the
+        index gives without scoring anything.  Where matching a row is costly
+        (PostgreSQL re-checks phrase positions in each candidate's tsvector),
+        counting and ordering are one pass over the first matches, up to the
+        cap; a window count says whether they were all of them.
+        """
+        total: int | None = None
+        newest: bool | None = None  # not known yet
+        if not where and self._fts.RANK_IN_ONE_PASS:
+            cap = max(COUNT_AT_MOST, RANK_AT_MOST) if count else RANK_AT_MOST
+            page = self._fts.ranked_page_select(match, cap, RANK_AT_MOST, limit, offset)
+            rows = conn.execute(page).all()
+            if not rows and offset == 0:
+                return [], 0  # no match at all
+            if rows:
+                total = min(rows[0].n, COUNT_AT_MOST + 1) if count else None
+                if rows[0].n <= cap:  # every match seen: ranked, or newest first
+                    return [row.id for row in rows], total
+                newest = True  # more than cap: the newest are not among those seen
+        if count and total is None:
+            statement = _capped(self._fts.count_select(match, where), COUNT_AT_MOST + 1)
+            total = int(conn.execute(statement).scalar() or 0)
+        if newest is None:
+            if count and not where and total is not None and COUNT_AT_MOST >= RANK_AT_MOST:
+                newest = total > RANK_AT_MOST  # the same count, capped higher
+            else:
+                capped_count = _capped(self._fts.count_select(match, []), RANK_AT_MOST + 1)
+                newest = (conn.execute(capped_count).scalar() or 0) > RANK_AT_MOST
+        ranked = self._fts.rank_select(match, where, newest).limit(limit).offset(offset)
+        return [row.id for row in conn.execute(ranked)], total
 
     def count_search(
         self,

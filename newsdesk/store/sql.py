@@ -71,8 +71,9 @@ class SqlStore(
 
     def __init__(self, db: str) -> None:
         url = database_url(db)
+        options = postgres.ENGINE_OPTIONS if url.startswith("postgresql") else {}
         try:
-            self.engine: Engine = create_engine(url)
+            self.engine: Engine = create_engine(url, **options)
         except (SQLAlchemyError, ImportError) as exc:
             raise StoreError(f"cannot open database {db!r}: {exc}") from exc
         self.dialect = self.engine.dialect.name

@@ -98,6 +98,10 @@ def with_phrase(prepared: str | None, words: tuple[str, ...]) -> str:
     return phrase if prepared is None else f"({prepared}) AND {phrase}"
 
 
+# FTS5 answers a match from its index alone: a capped count, then the ranking.
+RANK_IN_ONE_PASS = False
+
+
 def rank_select(match: str, where: list[ColumnElement[bool]], newest: bool) -> Select[Any]:
     """Ids only, best first (or newest first): no snippet is made for rows off the page."""
     stmt = select(_fts_table.c.rowid.label("id")).select_from(_fts_table)

@@ -51,6 +51,7 @@ DOC_COUNT = ""  # the story_terms row that counts documents
 story_terms = Table(
     "story_terms",
     metadata,
+    # text on PostgreSQL since schema version 7 (a term can be longer than 200)
     Column("term", String(200), primary_key=True),
     Column("df", Integer, nullable=False),
 )

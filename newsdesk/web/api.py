@@ -261,8 +261,7 @@ def create_api(site: Site) -> Starlette:
             return JSONResponse(
                 {"total": 0, "total_is_lower_bound": False, "items": [], "next_cursor": None}
             )
-        total = await site.call(store.count_search, query, filters)
-        hits = await site.call(store.search, query, limit, offset, filters)
+        hits, total = await site.call(store.search_page, query, limit, offset, filters)
         end = offset + len(hits)
         more = end < total and end < MAX_PAGE * MAX_LIMIT
         cursor = encode_cursor("o", end) if more and hits else None

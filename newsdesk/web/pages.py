@@ -108,9 +108,8 @@ def routes(site: Site) -> list[Route]:
         elif query or (filters and filters.person):
             context["searched"] = True
             try:
-                total = await site.call(store.count_search, query, filters)
-                hits = await site.call(
-                    store.search, query, page_size, (number - 1) * page_size, filters
+                hits, total = await site.call(
+                    store.search_page, query, page_size, (number - 1) * page_size, filters
                 )
             except StoreError as exc:
                 log.warning("search failed for %r: %s", query, exc)

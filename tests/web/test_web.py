@@ -326,6 +326,11 @@ class BrokenStore:
     def count_search(self, query: str, filters: Any = None) -> int:
         raise StoreError("fts5: syntax error")
 
+    def search_page(
+        self, query: str, limit: int = 20, offset: int = 0, filters: Any = None
+    ) -> tuple[list[Any], int]:
+        raise StoreError('fts5: syntax error near "\'"')
+
     def latest(self, limit: int = 20, before_id: int | None = None) -> list[Any]:
         raise RuntimeError("boom")
 
