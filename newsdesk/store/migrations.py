@@ -46,6 +46,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     copy_tables.create_tables,  # copy signatures, LSH buckets, copy groups (issue 5)
     feed_tables.create_tables,  # feeds and their handled entries (issue 4)
     quote_tables.create_tables,  # entities, quotes ledger, enrichment status (issue 7)
+    copy_tables.add_shingles_column,  # shingle sets kept for verification (issue 5)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
