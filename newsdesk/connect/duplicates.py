@@ -13,7 +13,8 @@ Why these choices:
 * **Own vectorised MinHash** (multiply-shift hashing in numpy) instead of
   datasketch: same estimator, ~20x faster per document (bench/copies.py
   measures both), and signatures are stable across processes because token
-  hashes come from CRC-32, not Python's per-process ``hash``.
+  hashes are a fixed polynomial hash of the UTF-8 bytes, not Python's
+  per-process ``hash``.
 * **Bands of 2 rows** put the LSH threshold low (a pair at Jaccard 0.3 is a
   candidate 95% of the time) so truncated copies are still found; the
   verification step, not the LSH, decides.
@@ -30,6 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -291,6 +293,7 @@ class Origin:
     reason: str
 
 
+@lru_cache(maxsize=1 << 16)  # a group's origin is chosen again each time it grows
 def url_key(url: str | None) -> str | None:
     """Host and path without scheme, ``www.``, query or trailing slash: how two
     spellings of one page's address are compared."""

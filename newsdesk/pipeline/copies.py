@@ -1,11 +1,13 @@
-"""Wires copy detection to the store: link a new article to its copies, and
+"""Wires copy detection to the store: link stored articles to their copies, and
 assemble what the CLI and the web page show about an article's copies.
 
-The signature is computed in the extraction workers (``pipeline._work``);
-here, in the one writing process, it is indexed, the store's candidates are
-verified by a real similarity (:mod:`newsdesk.connect.duplicates`), the group
-is joined or merged and its original chosen again, so an article ingested
-later joins its group and an earlier copy arriving later becomes the original.
+The signature (with its shingle set) is computed in the extraction workers
+(``pipeline._work``); here, in the one writing process, a batch of stored
+articles is linked in one store transaction (:func:`link_copy_batch`): the
+index's candidates for the whole batch are fetched at once, verified by a
+real shingle containment (:mod:`newsdesk.connect.copy_match`), groups joined
+or merged and their originals chosen again, so an article ingested later
+joins its group and an earlier copy arriving later becomes the original.
 """
 
 from __future__ import annotations
