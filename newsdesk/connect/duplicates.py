@@ -414,7 +414,8 @@ def _date_rank(m: CopyMember) -> tuple[object, ...]:
     when = shown_date(m)
     assert when is not None
     timed = (when.hour, when.minute, when.second) != (0, 0, 0)
-    return (when.date(), credible_date(m) is None, when if timed else when.max, -m.words, m.id)
+    latest = datetime.max.replace(tzinfo=UTC)  # aware, as ``when`` is
+    return (when.date(), credible_date(m) is None, when if timed else latest, -m.words, m.id)
 
 
 def republished_after_days(copy: CopyMember, original: CopyMember) -> int | None:

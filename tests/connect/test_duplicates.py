@@ -175,3 +175,10 @@ def test_batch_plan_finds_earlier_rows_and_exact_copies():
     pairs = list(zip(plan.rows.tolist(), plan.candidates.tolist(), strict=True))
     assert (2, 10) in pairs
     assert all(c < 10 + r for r, c in pairs)  # only rows before it
+
+
+def test_origin_on_one_day_with_and_without_a_time():
+    """A member with a time of day and one without, on the same day: comparable."""
+    timed = member(1, published_at=datetime(2024, 5, 1, 9, 30, tzinfo=UTC), date_source="meta")
+    untimed = member(2, published_at=datetime(2024, 5, 1, tzinfo=UTC), date_source="meta")
+    assert dup.choose_origin([untimed, timed]).original_id == 1
