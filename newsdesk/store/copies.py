@@ -463,6 +463,9 @@ class CopyBatch:
         return bodies(self.conn, article_ids)
 
     def index(self, items: list[tuple[int, CopySignature | None]]) -> None:
+        # Replace, not just insert: another ingest's closing sweep (articles
+        # without a row) may have linked some of them while they waited here.
+        forget_signatures(self.conn, [i for i, _ in items])
         index_signatures(self.conn, items)
 
     def join(self, edges: list[tuple[int, int]]) -> list[int]:
