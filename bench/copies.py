@@ -47,12 +47,12 @@ from pathlib import Path
 
 import numpy as np
 
+from newsdesk.connect import copy_match
 from newsdesk.connect import duplicates as dup
 from newsdesk.model import CopyMember, CopySignature
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parent.parent / "shared" / "bench"
-MAX_CANDIDATES = 50
 SOURCE_DUPLICATES: list[list[int]] = []
 
 JUNK_LINES = [
@@ -213,7 +213,7 @@ def build(size: int, seed: int = 7) -> list[Doc]:
     firsts = {d.family: d for d in docs if d.is_original}
     index = MemoryIndex(min_containment=0.9)
     for d in firsts.values():
-        index.add(d.family, *sign(d.body))
+        index.add(d.family, sign(d.body))
     for group in index.groups():
         for d in docs:
             if d.family in group:
@@ -231,19 +231,26 @@ def build(size: int, seed: int = 7) -> list[Doc]:
 # -- the index ------------------------------------------------------------
 
 
-def sign(body: str) -> tuple[CopySignature | None, np.ndarray]:
+def sign(body: str) -> CopySignature | None:
     """Worker side: what the extraction worker sends back with the article."""
-    return dup.signature_and_shingles(body)
+    return dup.copy_signature(body)
 
 
 class MemoryIndex:
-    """The store's copy index (exact hash, then LSH bands, verified, union-find)
-    held in dictionaries: the algorithm without the database."""
+    """The store's copy index held in arrays: the algorithm without the database.
+
+    Same steps as ``pipeline.copies.link_copy_batch`` on the store: per batch,
+    the index's rows for the batch's band keys (the newest ``MAX_CANDIDATES``
+    per key) and exact hashes, :func:`copy_match.plan_batch`, one vectorised
+    :func:`copy_match.verify`, union-find; then the batch's rows are added.
+    Band rows live in two arrays sorted by (key, id), as in the store's index.
+    """
 
     def __init__(self, min_containment: float = dup.MIN_CONTAINMENT) -> None:
         self.min_containment = min_containment
         self.exact: dict[str, int] = {}
-        self.buckets: dict[int, list[int]] = {}
+        self.keys = np.empty(0, dtype=np.int64)
+        self.ids = np.empty(0, dtype=np.int64)
         self.shingles: dict[int, np.ndarray] = {}
         self.parent: dict[int, int] = {}
         self.verified = 0
@@ -254,34 +261,42 @@ class MemoryIndex:
             x = self.parent[x]
         return x
 
-    def add(self, doc_id: int, sig: CopySignature | None, sh: np.ndarray) -> None:
-        self.parent[doc_id] = doc_id
-        if sig is None:
-            return
-        matches: list[int] = []
-        same = self.exact.get(sig.text_hash)
-        if same is not None:
-            matches.append(same)
-        else:
-            self.exact[sig.text_hash] = doc_id
-            votes: Counter[int] = Counter()
-            for key in sig.bands:
-                bucket = self.buckets.get(key)
-                if bucket is not None:
-                    votes.update(bucket[-MAX_CANDIDATES:])
-                    bucket.append(doc_id)
-                else:
-                    self.buckets[key] = [doc_id]
-            for other, _ in votes.most_common(MAX_CANDIDATES):
-                self.verified += 1
-                sim = dup.similarity(sh, self.shingles[other])
-                if sim.is_copy and sim.containment >= self.min_containment:
-                    matches.append(other)
-            self.shingles[doc_id] = sh
-        for other in matches:
-            a, b = self.find(doc_id), self.find(other)
-            if a != b:
-                self.parent[max(a, b)] = min(a, b)
+    def add(self, doc_id: int, sig: CopySignature | None) -> None:
+        self.add_batch([doc_id], [sig])
+
+    def add_batch(self, ids: list[int], sigs: list[CopySignature | None]) -> None:
+        for i in ids:
+            self.parent[i] = i
+        signed = [s for s in sigs if s is not None]
+        keys = copy_match.band_matrix(signed).ravel()
+        asked = copy_match.unique_sorted(keys)
+        lo = np.searchsorted(self.keys, asked, "left")
+        hi = np.searchsorted(self.keys, asked, "right")
+        found = copy_match.newest_per_key(self.keys, lo, hi, copy_match.MAX_CANDIDATES)
+        indexed = copy_match.Indexed(self.exact, self.keys[found], self.ids[found])
+        plan = copy_match.plan_batch(ids, sigs, indexed)
+        mine = {i: dup.shingle_array(s) for i, s in zip(ids, sigs, strict=True) if s}
+        self.shingles.update(mine)
+        ok = copy_match.verify(
+            [mine[ids[r]] for r in plan.rows.tolist()],
+            [self.shingles[c] for c in plan.candidates.tolist()],
+            self.min_containment,
+        )
+        self.verified += len(ok)
+        pairs = zip(plan.rows[ok].tolist(), plan.candidates[ok].tolist(), strict=True)
+        edges = plan.exact + [(ids[r], c) for r, c in pairs]
+        for a, b in edges:
+            ra, rb = self.find(a), self.find(b)
+            if ra != rb:
+                self.parent[max(ra, rb)] = min(ra, rb)
+        for i, s in zip(ids, sigs, strict=True):
+            if s is not None:
+                self.exact.setdefault(s.text_hash, i)
+        owners = np.repeat([i for i, s in zip(ids, sigs, strict=True) if s], dup.BANDS)
+        order = np.lexsort((owners, keys))
+        at = np.searchsorted(self.keys, keys[order], "right")
+        self.keys = np.insert(self.keys, at, keys[order])
+        self.ids = np.insert(self.ids, at, owners[order])
 
     def groups(self) -> list[list[int]]:
         out: dict[int, list[int]] = defaultdict(list)
@@ -290,13 +305,24 @@ class MemoryIndex:
         return [g for g in out.values() if len(g) > 1]
 
 
+BATCH = 1000  # articles per index batch (as ``pipeline.COPY_BATCH``)
+
+
 def run_index(docs: list[Doc], workers: int) -> tuple[MemoryIndex, float]:
     index = MemoryIndex()
     start = time.perf_counter()
     bodies = (d.body for d in docs)
+    ids: list[int] = []
+    sigs: list[CopySignature | None] = []
     with Pool(workers) as pool:
-        for doc, (sig, sh) in zip(docs, pool.imap(sign, bodies, chunksize=64), strict=True):
-            index.add(doc.id, sig, sh)
+        for doc, sig in zip(docs, pool.imap(sign, bodies, chunksize=64), strict=True):
+            ids.append(doc.id)
+            sigs.append(sig)
+            if len(ids) >= BATCH:
+                index.add_batch(ids, sigs)
+                ids, sigs = [], []
+    if ids:
+        index.add_batch(ids, sigs)
     return index, time.perf_counter() - start
 
 
@@ -370,14 +396,18 @@ def datasketch_speed(docs: list[Doc], n: int = 300) -> tuple[float, float] | Non
     return theirs, ours
 
 
-def run_store(docs: list[Doc]) -> float:
-    """The SQLite-backed path: docs/s for signature + store index + link."""
+def run_store(docs: list[Doc], url: str | None = None) -> tuple[float, dict[str, float]]:
+    """The store-backed path ``ingest`` runs: signatures in 2 workers, then
+    ``link_copy_batch`` per ``COPY_BATCH`` articles (one transaction each).
+    The articles are stored first (untimed: that is the article store, not copy
+    detection).  Returns the seconds and the quality of the groups the store holds."""
     from newsdesk.model import Article, Document, Paragraph
-    from newsdesk.pipeline import link_copies
+    from newsdesk.pipeline import COPY_BATCH
+    from newsdesk.pipeline.copies import CopyItem, link_copy_batch
     from newsdesk.store import open_store
 
-    with tempfile.TemporaryDirectory() as tmp, open_store(str(Path(tmp) / "c.db")) as store:
-        ids = []
+    with tempfile.TemporaryDirectory() as tmp, open_store(url or str(Path(tmp) / "c.db")) as store:
+        items = []
         for d in docs:
             article = Article(
                 url=d.member.url,
@@ -389,21 +419,55 @@ def run_store(docs: list[Doc]) -> float:
                 source_link=d.member.source_link,
                 canonical_url=d.member.canonical_url,
             )
-            document = Document(location=f"doc{d.id}", content=d.body, content_type="text")
-            ids.append(store.add_article(article, document)[0])
+            items.append(
+                (article, Document(location=f"doc{d.id}", content=d.body, content_type="text"))
+            )
+        for start in range(0, len(items), 5000):
+            store.add_articles_bulk(items[start : start + 5000])
+        assert store.count_articles() == len(docs), "--store needs an empty database"
+        ids = list(range(1, len(docs) + 1))  # a fresh database numbers them in order
         start = time.perf_counter()
+        batch: list[CopyItem] = []
         with Pool(2) as pool:
             sigs = pool.imap(dup.copy_signature, (d.body for d in docs), chunksize=64)
             for article_id, sig in zip(ids, sigs, strict=True):
-                link_copies(store, article_id, sig)
-        return time.perf_counter() - start
+                batch.append(CopyItem(article_id, sig))
+                if len(batch) >= COPY_BATCH:
+                    link_copy_batch(store, batch)
+                    batch = []
+        if batch:
+            link_copy_batch(store, batch)
+        seconds = time.perf_counter() - start
+        to_doc = {article_id: d.id for article_id, d in zip(ids, docs, strict=True)}
+        groups = [[to_doc[m.id] for m in g.members] for g in store.copy_groups()]
+        return seconds, score(docs, groups)
+
+
+def real_texts(workers: int) -> None:
+    """Quality on the real texts alone, and datasketch's MinHash speed against ours."""
+    real = [d for d in build(0) if d.kind != "synthetic"]
+    print(f"\nSource texts that are copies of each other: {len(SOURCE_DUPLICATES)} groups")
+    index, _ = run_index(real, workers)
+    s = score(real, index.groups())
+    ecb = [d for d in real if d.kind == "ecb"]
+    ecb_grouped = sum(1 for g in index.groups() for i in g if i in {d.id for d in ecb})
+    print(
+        f"\nReal texts only ({len(real)} docs, {sum(d.kind == 'ecb' for d in real)} ECB+): "
+        f"precision {s['precision']:.4f}, recall {s['recall']:.4f}, "
+        f"origin accuracy {s['origin_accuracy']:.4f}; ECB+ articles put in a group: {ecb_grouped}"
+    )
+    speed = datasketch_speed(real)
+    if speed:
+        print(f"MinHash per document: datasketch {speed[0]:.0f} µs, newsdesk {speed[1]:.0f} µs")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--store", type=int, default=0, help="also time the SQLite path")
+    parser.add_argument("--store", type=int, nargs="*", default=[], help="also time the store")
+    parser.add_argument("--store-url", default=None, help="database for --store (default SQLite)")
+    parser.add_argument("--skip-real", action="store_true", help="no real-texts / datasketch run")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity") and len(os.sched_getaffinity(0)) > args.workers:
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[: args.workers]))
@@ -424,24 +488,17 @@ def main() -> None:
         )
         errors(docs, groups)
         sys.stdout.flush()
-    real = [d for d in build(0) if d.kind != "synthetic"]
-    print(f"\nSource texts that are copies of each other: {len(SOURCE_DUPLICATES)} groups")
-    index, _ = run_index(real, args.workers)
-    s = score(real, index.groups())
-    ecb = [d for d in real if d.kind == "ecb"]
-    ecb_grouped = sum(1 for g in index.groups() for i in g if i in {d.id for d in ecb})
-    print(
-        f"\nReal texts only ({len(real)} docs, {sum(d.kind == 'ecb' for d in real)} ECB+): "
-        f"precision {s['precision']:.4f}, recall {s['recall']:.4f}, "
-        f"origin accuracy {s['origin_accuracy']:.4f}; ECB+ articles put in a group: {ecb_grouped}"
-    )
-    speed = datasketch_speed(real)
-    if speed:
-        print(f"MinHash per document: datasketch {speed[0]:.0f} µs, newsdesk {speed[1]:.0f} µs")
-    if args.store:
-        docs = build(args.store)
-        seconds = run_store(docs)
-        print(f"SQLite store path, {len(docs):,} docs: {len(docs) / seconds:,.0f} docs/s")
+    if not args.skip_real:
+        real_texts(args.workers)
+    for size in args.store:
+        docs = build(size)
+        seconds, s = run_store(docs, args.store_url)
+        print(
+            f"Store path ({args.store_url.split(':')[0] if args.store_url else 'sqlite'}), "
+            f"{len(docs):,} docs: {len(docs) / seconds:,.0f} docs/s; precision "
+            f"{s['precision']:.4f}, recall {s['recall']:.4f}, origin accuracy "
+            f"{s['origin_accuracy']:.4f}"
+        )
 
 
 if __name__ == "__main__":

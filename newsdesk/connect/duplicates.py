@@ -13,7 +13,8 @@ Why these choices:
 * **Own vectorised MinHash** (multiply-shift hashing in numpy) instead of
   datasketch: same estimator, ~20x faster per document (bench/copies.py
   measures both), and signatures are stable across processes because token
-  hashes come from CRC-32, not Python's per-process ``hash``.
+  hashes are a fixed polynomial hash of the UTF-8 bytes, not Python's
+  per-process ``hash``.
 * **Bands of 2 rows** put the LSH threshold low (a pair at Jaccard 0.3 is a
   candidate 95% of the time) so truncated copies are still found; the
   verification step, not the LSH, decides.
@@ -30,6 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -90,42 +92,81 @@ def token_hashes(text: str) -> np.ndarray:
     """A stable 64-bit hash per word of the lowercased text, at most ``MAX_WORDS``.
 
     Vectorised over the UTF-8 bytes (no Python call per word), which is where
-    the time went with per-word hashing; CJK text is split per character first.
+    the time went with per-word hashing; CJK text is split per character first
+    (looked for only in non-ASCII text: the regex scan cost as much as the rest).
     """
-    text = text[:MAX_CHARS]
-    if _CJK.search(text):
-        text = " ".join(_TOKEN.findall(text.lower())[:MAX_WORDS])
-    data = np.frombuffer(text.lower().encode("utf-8")[:MAX_BYTES], dtype=np.uint8)
-    if not len(data):
+    text = text[:MAX_CHARS].lower()
+    if not text.isascii() and _CJK.search(text):
+        text = " ".join(_TOKEN.findall(text)[:MAX_WORDS])
+    data = np.frombuffer(text.encode("utf-8")[:MAX_BYTES], dtype=np.uint8)
+    n = len(data)
+    if not n:
         return np.empty(0, dtype=np.uint64)
-    edges = np.diff(_WORD_BYTE[data].view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)[:MAX_WORDS]
-    ends = np.flatnonzero(edges == -1)[:MAX_WORDS]
-    if not len(starts):
+    inside = np.zeros(n + 2, dtype=bool)
+    inside[1:-1] = _WORD_BYTE[data]
+    edges = np.flatnonzero(inside[1:] != inside[:-1])  # start, end, start, end, ...
+    if not len(edges):
         return np.empty(0, dtype=np.uint64)
-    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
-    np.cumsum((data.astype(np.uint64) + _U64(1)) * _POW[: len(data)], out=prefix[1:])
-    return _mix((prefix[ends] - prefix[starts]) * _INV_POW[starts])
+    starts = edges[0::2][:MAX_WORDS]
+    ends = edges[1::2][:MAX_WORDS]
+    weighted = data.astype(np.uint64)
+    weighted += _U64(1)
+    weighted *= _POW[:n]
+    prefix = np.empty(n + 1, dtype=np.uint64)
+    prefix[0] = 0
+    np.cumsum(weighted, out=prefix[1:])
+    hashes = prefix[ends]
+    hashes -= prefix[starts]
+    hashes *= _INV_POW[starts]
+    return _mix(hashes)
 
 
 def word_count(text: str) -> int:
     return len(token_hashes(text))
 
 
+def _sorted_unique(values: np.ndarray) -> np.ndarray:
+    """Sort in place and drop repeats (cheaper than ``np.unique`` on short arrays)."""
+    values.sort()
+    keep = np.empty(len(values), dtype=bool)
+    keep[:1] = True
+    np.not_equal(values[1:], values[:-1], out=keep[1:])
+    return values[keep]
+
+
 def _shingles_of(ids: np.ndarray) -> np.ndarray:
+    """Sorted unique 64-bit shingle hashes (what the MinHash bins)."""
     if not len(ids):
         return np.empty(0, dtype=np.uint64)
-    n = max(1, len(ids) - SHINGLE_WORDS + 1)
-    acc = np.zeros(n, dtype=np.uint64)
-    for j in range(min(SHINGLE_WORDS, len(ids))):
-        acc += ids[j : j + n] * _SHINGLE_MULT[j]
-    return np.unique(_mix(acc))
+    n = len(ids) - SHINGLE_WORDS + 1
+    if n < 1:
+        acc = (ids * _SHINGLE_MULT[: len(ids)]).sum(dtype=np.uint64, keepdims=True)
+    else:
+        acc = ids[:n] * _SHINGLE_MULT[0]
+        for j in range(1, SHINGLE_WORDS):
+            acc += ids[j : j + n] * _SHINGLE_MULT[j]
+    return _sorted_unique(_mix(acc))
+
+
+def _narrow(hashes: np.ndarray) -> np.ndarray:
+    """The top 32 bits of sorted 64-bit hashes: still sorted, unique after one
+    pass.  Half the bytes to store, ship and intersect; at 600 shingles a
+    32-bit collision changes a containment in about one pair in 10,000."""
+    return _sorted_unique((hashes >> _U64(32)).astype(np.uint32))
 
 
 def shingles(text: str) -> np.ndarray:
-    """Sorted unique 64-bit hashes of the text's 5-word shingles (a text shorter
+    """Sorted unique 32-bit hashes of the text's 5-word shingles (a text shorter
     than one shingle gives one hash of its words; an empty text none)."""
-    return _shingles_of(token_hashes(text))
+    return _narrow(_shingles_of(token_hashes(text)))
+
+
+def shingle_array(signature: CopySignature) -> np.ndarray:
+    """The shingle set a signature carries (empty for one stored without it)."""
+    return np.frombuffer(signature.shingles, dtype="<u4")
+
+
+_BIN_EDGES = np.arange(NUM_PERM, dtype=np.uint64) << _BIN_SHIFT
 
 
 def minhash(shingle_hashes: np.ndarray) -> np.ndarray:
@@ -139,22 +180,23 @@ def minhash(shingle_hashes: np.ndarray) -> np.ndarray:
     """
     if not len(shingle_hashes):
         return np.full(NUM_PERM, 0xFFFFFFFF, dtype=np.uint32)
-    ordered = shingle_hashes  # sorted by np.unique
-    edges = np.arange(NUM_PERM + 1, dtype=np.uint64)
-    bounds = np.searchsorted(ordered, edges[:-1] << _BIN_SHIFT)
-    stop = np.append(bounds[1:], len(ordered))
+    ordered = shingle_hashes  # sorted and unique
+    bounds = np.searchsorted(ordered, _BIN_EDGES)
+    stop = np.empty_like(bounds)
+    stop[:-1] = bounds[1:]
+    stop[-1] = len(ordered)
     full = bounds < stop
+    if full.all():  # the usual case for a long text: no densification
+        return ((ordered[bounds] & _VALUE_MASK) >> _U64(26)).astype(np.uint32)
     values = np.zeros(NUM_PERM, dtype=np.uint64)
     values[full] = (ordered[bounds[full]] & _VALUE_MASK) >> _U64(26)
-    if not full.all():
-        filled = np.flatnonzero(full)
-        idx = np.arange(NUM_PERM)
-        pos = np.searchsorted(filled, idx) % len(filled)
-        donor = filled[pos]
-        distance = ((donor - idx) % NUM_PERM).astype(np.uint64)
-        borrowed = (values[donor] + distance * _DENSIFY[idx]) & _U64(2**32 - 1)
-        values = np.where(full, values, borrowed)
-    return values.astype(np.uint32)
+    filled = np.flatnonzero(full)
+    idx = np.arange(NUM_PERM)
+    pos = np.searchsorted(filled, idx) % len(filled)
+    donor = filled[pos]
+    distance = ((donor - idx) % NUM_PERM).astype(np.uint64)
+    borrowed = (values[donor] + distance * _DENSIFY[idx]) & _U64(2**32 - 1)
+    return np.where(full, values, borrowed).astype(np.uint32)
 
 
 def band_keys(signature: np.ndarray) -> tuple[int, ...]:
@@ -162,28 +204,32 @@ def band_keys(signature: np.ndarray) -> tuple[int, ...]:
     so one indexed column holds every band."""
     rows = signature.astype(np.uint64).reshape(BANDS, BAND_ROWS)
     keys = _mix((rows * _BAND_MULT).sum(axis=1, dtype=np.uint64) + _BAND_SALT)
-    return tuple(int(k) for k in keys & _U64(2**63 - 1))
+    return tuple((keys & _U64(2**63 - 1)).tolist())
 
 
 def copy_signature(body: str) -> CopySignature | None:
-    """The signature of a body, or ``None`` for one too short to be grouped."""
-    return signature_and_shingles(body)[0]
-
-
-def signature_and_shingles(body: str) -> tuple[CopySignature | None, np.ndarray]:
-    """Both at the cost of one tokenisation (the verifier needs the shingles)."""
+    """The signature of a body (shingles included), or ``None`` for one too
+    short to be grouped."""
     ids = token_hashes(body)
     if len(ids) < MIN_WORDS:
-        return None, np.empty(0, dtype=np.uint64)
+        return None
     sh = _shingles_of(ids)
     sig = minhash(sh)
-    signature = CopySignature(
+    return CopySignature(
         text_hash=hashlib.blake2b(ids.tobytes(), digest_size=16).hexdigest(),
         words=len(ids),
         minhash=sig.astype("<u4").tobytes(),
         bands=band_keys(sig),
+        shingles=_narrow(sh).astype("<u4", copy=False).tobytes(),
     )
-    return signature, sh
+
+
+def signature_and_shingles(body: str) -> tuple[CopySignature | None, np.ndarray]:
+    """The signature and its shingle set (empty for a short body)."""
+    signature = copy_signature(body)
+    if signature is None:
+        return None, np.empty(0, dtype=np.uint32)
+    return signature, shingle_array(signature)
 
 
 @dataclass(frozen=True)
@@ -247,6 +293,7 @@ class Origin:
     reason: str
 
 
+@lru_cache(maxsize=1 << 16)  # a group's origin is chosen again each time it grows
 def url_key(url: str | None) -> str | None:
     """Host and path without scheme, ``www.``, query or trailing slash: how two
     spellings of one page's address are compared."""
@@ -367,7 +414,8 @@ def _date_rank(m: CopyMember) -> tuple[object, ...]:
     when = shown_date(m)
     assert when is not None
     timed = (when.hour, when.minute, when.second) != (0, 0, 0)
-    return (when.date(), credible_date(m) is None, when if timed else when.max, -m.words, m.id)
+    latest = datetime.max.replace(tzinfo=UTC)  # aware, as ``when`` is
+    return (when.date(), credible_date(m) is None, when if timed else latest, -m.words, m.id)
 
 
 def republished_after_days(copy: CopyMember, original: CopyMember) -> int | None:

@@ -18,7 +18,7 @@ from newsdesk.extract import extract
 from newsdesk.ingest import iter_documents
 from newsdesk.model import Article, CopySignature, Document, Failed
 from newsdesk.parallel import Executor, InlineExecutor, ProcessExecutor
-from newsdesk.pipeline.copies import link_copies
+from newsdesk.pipeline.copies import CopyItem, link_copy_batch
 from newsdesk.pipeline.quotes import enrich_stored
 from newsdesk.pipeline.stories import cluster_articles
 from newsdesk.settings import Settings
@@ -66,6 +66,9 @@ def _crashed(item: object, exc: BaseException) -> Extracted:
 # New articles join stories in batches: IDF is updated with the whole batch
 # first, and one write transaction per batch keeps up with ingest.
 STORY_BATCH = 1000
+# New and changed articles are linked to their copies in batches: one store
+# transaction and a few IN queries per batch instead of several per article.
+COPY_BATCH = 1000
 # New and changed articles are enriched (entities, quotes) in batches, in the
 # extraction workers: big enough for nlp.pipe, small enough to keep up.
 ENRICH_BATCH = 64
@@ -81,6 +84,16 @@ def _unplaced(store: Store, queued: set[int]) -> list[tuple[int, Article]]:
     for article_id in store.articles_without_story(limit=STORY_BATCH):
         if article_id not in queued and (stored := store.get_article(article_id)) is not None:
             out.append((article_id, stored.article))
+    return out
+
+
+def _unlinked(store: Store, queued: set[int]) -> list[CopyItem]:
+    """Stored articles a crash kept out of the copy index (a killed run's last
+    batch): a rerun finds them ``known`` and a crawl skips them as stored."""
+    out: list[CopyItem] = []
+    for article_id in store.articles_without_copy_index(limit=COPY_BATCH):
+        if article_id not in queued and (stored := store.get_article(article_id)) is not None:
+            out.append(CopyItem(article_id, copy_signature(stored.article.body), fresh=False))
     return out
 
 
@@ -134,6 +147,7 @@ def ingest_documents(
     """
     report = IngestReport()
     pending: list[tuple[int, Article]] = []  # new articles waiting to join stories
+    to_link: list[CopyItem] = []  # new or changed, waiting to be linked to their copies
     to_enrich: list[tuple[int, Article]] = []  # new or changed, waiting for enrichment
     own_executor = executor is None
     runner = make_executor(settings) if executor is None else executor
@@ -149,14 +163,11 @@ def ingest_documents(
                 signature = result.copy_signature or copy_signature(result.article.body)
                 # A known article may lack follow-ups a crash cut off: finish them.
                 redo = store.missing_follow_ups(article_id) if status == "known" else set()
-                if status != "known" or ("copies" in redo and signature is not None):
-                    link_copies(
-                        store,
-                        article_id,
-                        signature,
-                        result.article.body,
-                        updated=status == "updated",
-                    )
+                if status != "known" or "copies" in redo:
+                    to_link.append(CopyItem(article_id, signature, fresh=status == "stored"))
+                if len(to_link) >= COPY_BATCH:
+                    link_copy_batch(store, to_link)
+                    to_link = []
                 if settings.enrich and (status != "known" or "enrich" in redo):
                     to_enrich.append((article_id, result.article))
                 if len(to_enrich) >= ENRICH_BATCH:
@@ -172,6 +183,9 @@ def ingest_documents(
                     pending = []
             if on_item is not None:
                 on_item(result)
+        to_link += _unlinked(store, {i.article_id for i in to_link})
+        if to_link:
+            link_copy_batch(store, to_link)
         if to_enrich:
             report.enriched += enrich_stored(store, to_enrich, executor=runner).enriched
         pending += _unplaced(store, {i for i, _ in pending})

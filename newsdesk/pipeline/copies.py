@@ -1,11 +1,13 @@
-"""Wires copy detection to the store: link a new article to its copies, and
+"""Wires copy detection to the store: link stored articles to their copies, and
 assemble what the CLI and the web page show about an article's copies.
 
-The signature is computed in the extraction workers (``pipeline._work``);
-here, in the one writing process, it is indexed, the store's candidates are
-verified by a real similarity (:mod:`newsdesk.connect.duplicates`), the group
-is joined or merged and its original chosen again, so an article ingested
-later joins its group and an earlier copy arriving later becomes the original.
+The signature (with its shingle set) is computed in the extraction workers
+(``pipeline._work``); here, in the one writing process, a batch of stored
+articles is linked in one store transaction (:func:`link_copy_batch`): the
+index's candidates for the whole batch are fetched at once, verified by a
+real shingle containment (:mod:`newsdesk.connect.copy_match`), groups joined
+or merged and their originals chosen again, so an article ingested later
+joins its group and an earlier copy arriving later becomes the original.
 """
 
 from __future__ import annotations
@@ -15,14 +17,91 @@ from typing import Any
 
 import numpy as np
 
-from newsdesk.connect import duplicates
+from newsdesk.connect import copy_match, duplicates
 from newsdesk.connect.duplicates import CopyDiff, DiffSide
 from newsdesk.errors import NewsdeskError
 from newsdesk.extract.encoding import decode_text
 from newsdesk.model import CopyGroup, CopyMember, CopySignature, StoredArticle
 from newsdesk.store.base import Store
 
-MAX_CANDIDATES = 50  # verified per new article; more only when buckets are crowded
+
+@dataclass
+class CopyItem:
+    """One stored article waiting to be linked to its copies."""
+
+    article_id: int
+    signature: CopySignature | None
+    fresh: bool = True  # stored just now: nothing of it is in the copy index yet
+
+
+def link_copy_batch(store: Store, items: list[CopyItem]) -> dict[int, int]:
+    """Index a batch of stored articles and put each in the group of its verified copies.
+
+    All of it in one store transaction (:meth:`Store.copy_batch`): re-linked
+    articles (changed text, or a redo after a crash) leave their old group; the
+    index's bucket rows and exact hashes for the whole batch come back in a few
+    ``IN`` queries; candidates are chosen and verified for all articles at once
+    (:mod:`newsdesk.connect.copy_match`), against the index and the batch's
+    earlier articles; the batch's rows are written with ``executemany``; the
+    groups are joined or merged and their originals chosen again.  An article
+    ingested later so joins its group, and an earlier copy arriving later
+    becomes the original.  Returns ``{article id: group id}`` of those grouped.
+    """
+    latest: dict[int, CopyItem] = {}
+    for item in items:  # one article twice in a batch: its last text counts
+        seen = latest.pop(item.article_id, None)
+        fresh = item.fresh and (seen is None or seen.fresh)
+        latest[item.article_id] = CopyItem(item.article_id, item.signature, fresh)
+    batch = list(latest.values())
+    if not batch:
+        return {}
+    ids = [i.article_id for i in batch]
+    sigs = [i.signature for i in batch]
+    signed = [s for s in sigs if s is not None]
+    with store.copy_batch() as tx:
+        touched = tx.forget([i.article_id for i in batch if not i.fresh])
+        keys = copy_match.band_matrix(signed)
+        exact, rows = tx.lookup(
+            [s.text_hash for s in signed], keys.ravel().tolist(), copy_match.MAX_CANDIDATES
+        )
+        found = np.array(rows, dtype=np.int64).reshape(-1, 2)
+        found = found[np.lexsort((found[:, 1], found[:, 0]))]  # by key, then id
+        indexed = copy_match.Indexed(exact, found[:, 0], found[:, 1])
+        plan = copy_match.plan_batch(ids, sigs, indexed)
+        mine = {i: duplicates.shingle_array(s) for i, s in zip(ids, sigs, strict=True) if s}
+        theirs = _shingles(tx, [c for c in set(plan.candidates.tolist()) if c not in mine])
+        theirs.update(mine)
+        ok = copy_match.verify(
+            [mine[ids[r]] for r in plan.rows.tolist()],
+            [theirs[c] for c in plan.candidates.tolist()],
+        )
+        pairs = zip(plan.rows[ok].tolist(), plan.candidates[ok].tolist(), strict=True)
+        edges = plan.exact + [(ids[r], c) for r, c in pairs]
+        tx.index(list(zip(ids, sigs, strict=True)))
+        touched += tx.join(edges)
+        origins = []
+        grouped: dict[int, int] = {}
+        for group in tx.groups(sorted(set(touched))):
+            grouped.update({m.id: group.id for m in group.members})
+            if len(group.members) < 2:
+                continue
+            origin = duplicates.choose_origin(group.members)
+            if (origin.original_id, origin.reason) != (group.original_id, group.origin_reason):
+                origins.append((group.id, origin.original_id, origin.reason))
+        tx.set_origins(origins)
+    return {i: grouped[i] for i in ids if i in grouped}
+
+
+def _shingles(tx: Any, article_ids: list[int]) -> dict[int, np.ndarray]:
+    """Stored shingle sets; rows from before they were stored: from the body."""
+    stored = tx.shingles(article_ids)
+    out = {i: np.frombuffer(b, dtype="<u4") for i, b in stored.items() if b is not None}
+    missing = [i for i in article_ids if i not in out]
+    for i, body in tx.bodies(missing).items():
+        out[i] = duplicates.shingles(body)
+    for i in missing:
+        out.setdefault(i, np.empty(0, dtype=np.uint32))
+    return out
 
 
 def link_copies(
@@ -33,48 +112,14 @@ def link_copies(
     *,
     updated: bool = False,
 ) -> int | None:
-    """Index one stored article and put it in the group of its verified copies.
+    """Link one stored article (a batch of one); ``updated``: it was linked before.
 
-    ``updated`` articles leave their old group first (their text changed).
-    ``body`` saves re-reading the article when a candidate needs verifying.
     Returns the article's group id, or ``None`` when it has no copies.
     """
-    touched: list[int] = []
-    if updated and (old := store.leave_copy_group(article_id)) is not None:
-        touched.append(old)
-    store.index_copy_signature(article_id, signature)
-    group: int | None = None
-    if signature is not None:
-        found = store.copy_candidates(article_id, signature, MAX_CANDIDATES)
-        mine: np.ndarray | None = None
-        matches: list[int] = []
-        for other, same_text, other_body in found:
-            if same_text:
-                matches.append(other)
-                continue
-            if mine is None:
-                if body is None:
-                    stored = store.get_article(article_id)
-                    body = stored.article.body if stored else ""
-                mine = duplicates.shingles(body)
-            if duplicates.similarity(mine, duplicates.shingles(other_body)).is_copy:
-                matches.append(other)
-        if matches:
-            group = store.join_copy_group(article_id, matches)
-            touched.append(group)
-    for group_id in dict.fromkeys(touched):
-        rechoose_origin(store, group_id)
-    return group
-
-
-def rechoose_origin(store: Store, group_id: int) -> None:
-    """Choose the group's original again and record it if it changed."""
-    group = store.copy_group(group_id)
-    if group is None or len(group.members) < 2:
-        return
-    origin = duplicates.choose_origin(group.members)
-    if (origin.original_id, origin.reason) != (group.original_id, group.origin_reason):
-        store.set_copy_origin(group_id, origin.original_id, origin.reason)
+    del body  # the signature carries the shingles
+    return link_copy_batch(store, [CopyItem(article_id, signature, fresh=not updated)]).get(
+        article_id
+    )
 
 
 # -- what the CLI and the web show -------------------------------------------

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Literal, Protocol
 
 from ..model import (
     Article,
     CopyGroup,
-    CopySignature,
     Document,
     Enrichment,
     Failed,
@@ -134,19 +134,11 @@ class Store(Protocol):
 
     # -- copies (issue 5; SQL in store/copies.py, detection in connect/duplicates.py)
 
-    def index_copy_signature(self, article_id: int, signature: CopySignature | None) -> None:
-        """Store (or clear) an article's copy signature and its LSH bucket keys."""
+    def copy_batch(self) -> AbstractContextManager[Any]:
+        """One write transaction for a batch's copy linking (``store.copies.CopyBatch``)."""
 
-    def copy_candidates(
-        self, article_id: int, signature: CopySignature, limit: int = 50
-    ) -> list[tuple[int, bool, str]]:
-        """``(id, same_text, body)`` of possible copies, for the caller to verify."""
-
-    def join_copy_group(self, article_id: int, others: list[int]) -> int: ...
-
-    def leave_copy_group(self, article_id: int) -> int | None: ...
-
-    def set_copy_origin(self, group_id: int, original_id: int, reason: str) -> None: ...
+    def articles_without_copy_index(self, limit: int = 1000) -> list[int]:
+        """Articles copy linking never reached (a killed run's last batch), oldest first."""
 
     def copy_group(self, group_id: int) -> CopyGroup | None: ...
 

@@ -5,8 +5,12 @@ Only SQL lives here; :class:`~newsdesk.store.sql.SqlStore` gets these through
 origin choice) is in :mod:`newsdesk.connect.duplicates`.  Portable
 SQLAlchemy Core only, so the PostgreSQL store gets it for free.
 
-* ``copy_signatures``: per article its exact-text hash, word count and raw
-  MinHash (kept so the index can be re-banded without re-reading bodies).
+* ``copy_signatures``: per article its exact-text hash, word count, raw
+  MinHash (kept so the index can be re-banded without re-reading bodies) and
+  shingle set (so a later copy is verified without re-tokenising this body).
+  Every article that went through copy linking has a row, a body too short to
+  group an empty one (``text_hash`` ``''``): a missing row is how a crash that
+  cut linking off is found (:mod:`newsdesk.store.durability`).
 * ``copy_bands``: one row per LSH band key; ``(key, article_id)`` is the key,
   so "who shares a bucket with me" is one indexed ``IN`` query.
 * ``copy_groups`` / ``copy_members``: the groups, each with its chosen
@@ -16,6 +20,8 @@ SQLAlchemy Core only, so the PostgreSQL store gets it for free.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,16 +37,18 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     delete,
-    desc,
+    exists,
     func,
     insert,
+    inspect,
     select,
     update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import StoreError
+from ..errors import StoreError, StoreFull
 from ..model import CopyGroup, CopyMember, CopySignature
 from .schema import articles, metadata
 from .values import chunks as _chunks
@@ -55,14 +63,20 @@ copy_signatures = Table(
     Column("text_hash", String(32), nullable=False, index=True),
     Column("words", Integer, nullable=False),
     Column("minhash", LargeBinary, nullable=False),
+    Column("shingles", LargeBinary),  # sorted uint32 shingle hashes (NULL: rows from before)
 )
 
 copy_bands = Table(
     "copy_bands",
     metadata,
     Column("key", BigInteger, primary_key=True, autoincrement=False),
-    Column("article_id", Integer, ForeignKey("articles.id"), primary_key=True),
+    # No foreign key: 32 rows per article, each checked against ``articles`` cost
+    # as much as the insert; ``check_consistency`` finds band rows of missing articles.
+    Column("article_id", Integer, primary_key=True, autoincrement=False),
     Index("ix_copy_bands_article", "article_id"),
+    # SQLite: the rows live in the (key, article_id) index itself, so a new row
+    # is one B-tree insert instead of a table row plus an index entry.
+    sqlite_with_rowid=False,
 )
 
 copy_groups = Table(
@@ -89,50 +103,242 @@ def create_tables(conn: Connection) -> None:
     metadata.create_all(conn, tables=TABLES)
 
 
+def add_shingles_column(conn: Connection) -> None:
+    """Migration step: ``copy_signatures.shingles`` (databases made before it)."""
+    if "shingles" in {c["name"] for c in inspect(conn).get_columns("copy_signatures")}:
+        return
+    kind = LargeBinary().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE copy_signatures ADD COLUMN shingles {kind}")
+
+
 # -- queries on a connection -------------------------------------------------
 
 
-def index_signature(conn: Connection, article_id: int, sig: CopySignature | None) -> None:
-    """Replace an article's signature and bucket rows (none for a short body)."""
-    conn.execute(delete(copy_bands).where(copy_bands.c.article_id == article_id))
-    conn.execute(delete(copy_signatures).where(copy_signatures.c.article_id == article_id))
-    if sig is None:
+def _signature_row(article_id: int, sig: CopySignature | None) -> dict[str, Any]:
+    if sig is None:  # too short to group: the row only records that linking ran
+        return {
+            "article_id": article_id,
+            "text_hash": "",
+            "words": 0,
+            "minhash": b"",
+            "shingles": None,
+        }
+    return {
+        "article_id": article_id,
+        "text_hash": sig.text_hash,
+        "words": sig.words,
+        "minhash": sig.minhash,
+        "shingles": sig.shingles or None,
+    }
+
+
+def forget_signatures(conn: Connection, article_ids: list[int]) -> None:
+    for part in _chunks(article_ids):
+        conn.execute(delete(copy_bands).where(copy_bands.c.article_id.in_(part)))
+        conn.execute(delete(copy_signatures).where(copy_signatures.c.article_id.in_(part)))
+
+
+def index_signatures(conn: Connection, items: list[tuple[int, CopySignature | None]]) -> None:
+    """Signature rows and bucket rows of many articles: two ``executemany``."""
+    if not items:
         return
+    rows = [_signature_row(i, sig) for i, sig in items]
+    if conn.dialect.name == "postgresql":
+        _copy_in(conn, copy_signatures, [tuple(r.values()) for r in rows], list(rows[0]))
+    else:
+        conn.execute(insert(copy_signatures), rows)
+    # Sorted by key, the inserts walk the B-tree in order (each page once).
+    bands = sorted({(k, i) for i, sig in items if sig is not None for k in sig.bands})
+    if not bands:
+        return
+    if conn.dialect.name == "sqlite":  # tuples straight to the driver: 32 rows per article
+        conn.exec_driver_sql("INSERT INTO copy_bands (key, article_id) VALUES (?, ?)", bands)
+    elif conn.dialect.name == "postgresql":  # COPY: several times an INSERT's rows per second
+        _copy_in(conn, copy_bands, bands, ["key", "article_id"])
+    else:
+        conn.execute(insert(copy_bands), [{"key": k, "article_id": i} for k, i in bands])
+
+
+def _copy_in(conn: Connection, table: Table, rows: list[Any], columns: list[str]) -> None:
+    """PostgreSQL ``COPY ... FROM STDIN`` inside the open transaction."""
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    finally:
+        cursor.close()
+
+
+KEY_CHUNK = 2000
+_NEWEST_SQL = (
+    "SELECT key, article_id FROM (SELECT key, article_id, row_number() OVER "
+    "(PARTITION BY key ORDER BY article_id DESC) AS newest FROM copy_bands "
+    "WHERE key IN ({marks})) WHERE newest <= ?"
+)
+_NEWEST_PG_SQL = (
+    "SELECT key, article_id FROM (SELECT key, article_id, row_number() OVER "
+    "(PARTITION BY key ORDER BY article_id DESC) AS newest FROM copy_bands "
+    "WHERE key = ANY(%s::bigint[])) AS ranked WHERE newest <= %s"
+)  # band keys per IN (...): well under SQLite's and PostgreSQL's limits
+
+
+def lookup(
+    conn: Connection, text_hashes: list[str], keys: list[int], per_key: int
+) -> tuple[dict[str, int], list[Any]]:
+    """What the index holds for a batch: ``{text hash: lowest article id}`` and
+    the ``(key, article id)`` bucket rows for ``keys``, the newest ``per_key``
+    of each bucket (a bucket crowded by a much-republished text costs no more
+    than ``per_key`` rows per key), in no particular order."""
+    exact: dict[str, int] = {}
+    for part in _chunks(sorted(set(text_hashes))):
+        query = (
+            select(copy_signatures.c.text_hash, func.min(copy_signatures.c.article_id))
+            .where(copy_signatures.c.text_hash.in_(part))
+            .group_by(copy_signatures.c.text_hash)
+        )
+        exact.update({row[0]: int(row[1]) for row in conn.execute(query)})
+    rows: list[Any] = []
+    unique = sorted(set(keys))
+    if conn.dialect.name == "postgresql" and unique:  # one array parameter for every key
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.execute(_NEWEST_PG_SQL, (unique, per_key))
+        rows = cursor.fetchall()
+        cursor.close()
+        return exact, rows
+    for start in range(0, len(unique), KEY_CHUNK):
+        part = unique[start : start + KEY_CHUNK]
+        if conn.dialect.name == "sqlite":  # the driver directly: plain tuples, no Row objects
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            marks = ",".join("?" * len(part))
+            rows += cursor.execute(_NEWEST_SQL.format(marks=marks), (*part, per_key)).fetchall()
+            cursor.close()
+            continue
+        newest = (
+            func.row_number()
+            .over(partition_by=copy_bands.c.key, order_by=copy_bands.c.article_id.desc())
+            .label("newest")
+        )
+        ranked = (
+            select(copy_bands.c.key, copy_bands.c.article_id, newest)
+            .where(copy_bands.c.key.in_(part))
+            .subquery()
+        )
+        query = select(ranked.c.key, ranked.c.article_id).where(ranked.c.newest <= per_key)
+        rows += [tuple(r) for r in conn.execute(query)]
+    return exact, rows
+
+
+def stored_shingles(conn: Connection, article_ids: list[int]) -> dict[int, bytes | None]:
+    """Shingle sets of indexed articles (``None`` for rows stored before the column)."""
+    out: dict[int, bytes | None] = {}
+    for part in _chunks(sorted(set(article_ids))):
+        query = select(copy_signatures.c.article_id, copy_signatures.c.shingles).where(
+            copy_signatures.c.article_id.in_(part)
+        )
+        out.update({row.article_id: row.shingles for row in conn.execute(query)})
+    return out
+
+
+def join_many(conn: Connection, edges: list[tuple[int, int]]) -> list[int]:
+    """Put each verified pair in one group, merging the groups they touch.
+
+    Union-find over the articles and the groups they are already in, so two
+    pairs reaching one existing group end in the same group; per component the
+    lowest existing group id survives, as in :func:`join`.  Returns the groups
+    written (whose origin must be chosen again).
+    """
+    if not edges:
+        return []
+    ids = sorted({i for edge in edges for i in edge})
+    current: dict[int, int] = {}
+    for part in _chunks(ids):
+        query = select(copy_members.c.article_id, copy_members.c.group_id).where(
+            copy_members.c.article_id.in_(part)
+        )
+        current.update({row.article_id: row.group_id for row in conn.execute(query)})
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in [*edges, *((i, -g) for i, g in current.items())]:  # groups as -id
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    components: dict[int, list[int]] = defaultdict(list)
+    for x in list(parent):
+        components[find(x)].append(x)
+    now = datetime.now(UTC)
+    fresh = [c for c in components.values() if not any(x < 0 for x in c)]
+    new_ids: list[int] = []
+    if fresh and conn.dialect.name == "sqlite":
+        # The write lock is held: number them here (RETURNING in order would
+        # send one INSERT per group).
+        first = int(conn.execute(select(func.coalesce(func.max(copy_groups.c.id), 0))).scalar())
+        new_ids = list(range(first + 1, first + 1 + len(fresh)))
+        conn.execute(insert(copy_groups), [{"id": g, "updated_at": now} for g in new_ids])
+    elif fresh:
+        new_ids = list(
+            conn.execute(
+                insert(copy_groups).returning(copy_groups.c.id, sort_by_parameter_order=True),
+                [{"updated_at": now} for _ in fresh],
+            ).scalars()
+        )
+    target_of = {id(c): g for c, g in zip(fresh, new_ids, strict=True)}
+    members: list[dict[str, int]] = []
+    targets: list[int] = []
+    moves: list[dict[str, int]] = []
+    for comp in components.values():
+        groups = sorted(-x for x in comp if x < 0)
+        target = groups[0] if groups else target_of[id(comp)]
+        targets.append(target)
+        moves += [{"gone": g, "target": target} for g in groups[1:]]
+        members += [
+            {"article_id": x, "group_id": target} for x in comp if x > 0 and x not in current
+        ]
+    if moves:
+        conn.execute(
+            update(copy_members)
+            .where(copy_members.c.group_id == bindparam("gone"))
+            .values(group_id=bindparam("target")),
+            moves,
+        )
+        for part in _chunks([m["gone"] for m in moves]):
+            conn.execute(delete(copy_groups).where(copy_groups.c.id.in_(part)))
+    if members:
+        conn.execute(insert(copy_members), members)
+    for part in _chunks(sorted(targets)):
+        conn.execute(update(copy_groups).where(copy_groups.c.id.in_(part)).values(updated_at=now))
+    return sorted(targets)
+
+
+def set_origins(conn: Connection, origins: list[tuple[int, int, str]]) -> None:
+    """``(group id, original id, reason)`` for many groups: one ``executemany``."""
+    if not origins:
+        return
+    now = datetime.now(UTC)
     conn.execute(
-        insert(copy_signatures).values(
-            article_id=article_id, text_hash=sig.text_hash, words=sig.words, minhash=sig.minhash
-        )
+        update(copy_groups)
+        .where(copy_groups.c.id == bindparam("gid"))
+        .values(original_id=bindparam("oid"), origin_reason=bindparam("why"), updated_at=now),
+        [{"gid": g, "oid": o, "why": why} for g, o, why in origins],
     )
-    keys = sorted(set(sig.bands))
-    conn.execute(insert(copy_bands), [{"key": k, "article_id": article_id} for k in keys])
 
 
-def candidates(
-    conn: Connection, article_id: int, sig: CopySignature, limit: int
-) -> list[tuple[int, bool]]:
-    """Articles with the same text (``True``), then those sharing the most buckets."""
-    exact = [
-        row[0]
-        for row in conn.execute(
-            select(copy_signatures.c.article_id)
-            .where(copy_signatures.c.text_hash == sig.text_hash)
-            .where(copy_signatures.c.article_id != article_id)
-            .limit(limit)
-        )
-    ]
-    out = [(i, True) for i in exact]
-    if exact:
-        return out  # same words as an indexed article: its group is this one's group
-    shared = func.count().label("shared")
+def unlinked(conn: Connection, limit: int) -> list[int]:
+    """Articles copy linking never reached (a killed run's last batch), oldest first."""
     query = (
-        select(copy_bands.c.article_id, shared)
-        .where(copy_bands.c.key.in_(sorted(set(sig.bands))))
-        .where(copy_bands.c.article_id != article_id)
-        .group_by(copy_bands.c.article_id)
-        .order_by(desc(shared), desc(copy_bands.c.article_id))
+        select(articles.c.id)
+        .where(~exists().where(copy_signatures.c.article_id == articles.c.id))
+        .order_by(articles.c.id)
         .limit(limit)
     )
-    return out + [(row.article_id, False) for row in conn.execute(query)]
+    return [int(i) for i in conn.execute(query).scalars()]
 
 
 def bodies(conn: Connection, ids: list[int]) -> dict[int, str]:
@@ -149,37 +355,6 @@ def group_id_of(conn: Connection, article_id: int) -> int | None:
     return conn.execute(
         select(copy_members.c.group_id).where(copy_members.c.article_id == article_id)
     ).scalar()
-
-
-def join(conn: Connection, article_id: int, others: list[int]) -> int:
-    """Put the article and ``others`` in one group, merging groups they are in.
-
-    The lowest existing group id survives a merge, so a group's id is stable
-    for as long as the group exists.
-    """
-    ids = sorted({article_id, *others})
-    current: dict[int, int] = {}
-    for part in _chunks(ids):
-        query = select(copy_members.c.article_id, copy_members.c.group_id).where(
-            copy_members.c.article_id.in_(part)
-        )
-        current.update({row.article_id: row.group_id for row in conn.execute(query)})
-    now = datetime.now(UTC)
-    groups = sorted(set(current.values()))
-    if groups:
-        target = groups[0]
-    else:
-        target = conn.execute(insert(copy_groups).values(updated_at=now)).inserted_primary_key[0]
-    for gone in groups[1:]:
-        conn.execute(
-            update(copy_members).where(copy_members.c.group_id == gone).values(group_id=target)
-        )
-        conn.execute(delete(copy_groups).where(copy_groups.c.id == gone))
-    new = [{"article_id": i, "group_id": target} for i in ids if i not in current]
-    if new:
-        conn.execute(insert(copy_members), new)
-    conn.execute(update(copy_groups).where(copy_groups.c.id == target).values(updated_at=now))
-    return int(target)
 
 
 def leave(conn: Connection, article_id: int) -> int | None:
@@ -199,14 +374,6 @@ def leave(conn: Connection, article_id: int) -> int | None:
     conn.execute(delete(copy_members).where(copy_members.c.group_id == group))
     conn.execute(delete(copy_groups).where(copy_groups.c.id == group))
     return None
-
-
-def set_origin(conn: Connection, group_id: int, original_id: int, reason: str) -> None:
-    conn.execute(
-        update(copy_groups)
-        .where(copy_groups.c.id == group_id)
-        .values(original_id=original_id, origin_reason=reason, updated_at=datetime.now(UTC))
-    )
 
 
 def load_groups(conn: Connection, group_ids: list[int]) -> list[CopyGroup]:
@@ -269,49 +436,73 @@ def load_groups(conn: Connection, group_ids: list[int]) -> list[CopyGroup]:
 # -- the SqlStore methods ------------------------------------------------------
 
 
+class CopyBatch:
+    """The copy-index writes of one batch of articles, all on one connection in
+    one transaction: a crash keeps all of the batch's linking or none of it,
+    and a missing ``copy_signatures`` row then says which articles to redo."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def forget(self, article_ids: list[int]) -> list[int]:
+        """Take re-linked articles out of the index and their groups; returns the
+        groups that remain (their origin must be chosen again)."""
+        left = [g for i in article_ids if (g := leave(self.conn, i)) is not None]
+        forget_signatures(self.conn, article_ids)
+        return left
+
+    def lookup(
+        self, text_hashes: list[str], keys: list[int], per_key: int
+    ) -> tuple[dict[str, int], list[tuple[int, int]]]:
+        return lookup(self.conn, text_hashes, keys, per_key)
+
+    def shingles(self, article_ids: list[int]) -> dict[int, bytes | None]:
+        return stored_shingles(self.conn, article_ids)
+
+    def bodies(self, article_ids: list[int]) -> dict[int, str]:
+        return bodies(self.conn, article_ids)
+
+    def index(self, items: list[tuple[int, CopySignature | None]]) -> None:
+        # Replace, not just insert: another ingest's closing sweep (articles
+        # without a row) may have linked some of them while they waited here.
+        forget_signatures(self.conn, [i for i, _ in items])
+        index_signatures(self.conn, items)
+
+    def join(self, edges: list[tuple[int, int]]) -> list[int]:
+        return join_many(self.conn, edges)
+
+    def groups(self, group_ids: list[int]) -> list[CopyGroup]:
+        return load_groups(self.conn, group_ids)
+
+    def set_origins(self, origins: list[tuple[int, int, str]]) -> None:
+        set_origins(self.conn, origins)
+
+
 class CopyStoreMixin:
     """Thin :class:`~newsdesk.store.sql.SqlStore` methods over the functions above."""
 
     engine: Any
     _writer: Any
 
-    def index_copy_signature(self, article_id: int, signature: CopySignature | None) -> None:
-        """Store (or clear) an article's signature and its LSH bucket keys."""
+    @contextmanager
+    def copy_batch(self) -> Iterator[CopyBatch]:
+        """One write transaction for a batch's copy linking (see :class:`CopyBatch`)."""
+        from .durability import _is_full  # (durability imports this module)
+
         try:
             with self._writer.begin() as conn:
-                index_signature(conn, article_id, signature)
+                yield CopyBatch(conn)
         except SQLAlchemyError as exc:
-            raise StoreError(f"could not index copies of article {article_id}: {exc}") from exc
+            raise StoreError(f"could not link copies: {exc}") from exc
+        except self.engine.dialect.dbapi.Error as exc:  # from COPY and the raw lookups
+            if _is_full(exc):
+                raise StoreFull(f"the database is full ({exc}); run the same ingest again") from exc
+            raise StoreError(f"could not link copies: {exc}") from exc
 
-    def copy_candidates(
-        self, article_id: int, signature: CopySignature, limit: int = 50
-    ) -> list[tuple[int, bool, str]]:
-        """``(id, same_text, body)`` of the articles that may be copies, to verify."""
+    def articles_without_copy_index(self, limit: int = 1000) -> list[int]:
+        """Articles copy linking never reached (a crash), oldest first."""
         with self.engine.connect() as conn:
-            found = candidates(conn, article_id, signature, limit)
-            texts = bodies(conn, [i for i, same in found if not same])
-        return [(i, same, texts.get(i, "")) for i, same in found]
-
-    def join_copy_group(self, article_id: int, others: list[int]) -> int:
-        try:
-            with self._writer.begin() as conn:
-                return join(conn, article_id, others)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not group copies of article {article_id}: {exc}") from exc
-
-    def leave_copy_group(self, article_id: int) -> int | None:
-        try:
-            with self._writer.begin() as conn:
-                return leave(conn, article_id)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not ungroup article {article_id}: {exc}") from exc
-
-    def set_copy_origin(self, group_id: int, original_id: int, reason: str) -> None:
-        try:
-            with self._writer.begin() as conn:
-                set_origin(conn, group_id, original_id, reason)
-        except SQLAlchemyError as exc:
-            raise StoreError(f"could not record the original of group {group_id}: {exc}") from exc
+            return unlinked(conn, limit)
 
     def copy_group(self, group_id: int) -> CopyGroup | None:
         with self.engine.connect() as conn:

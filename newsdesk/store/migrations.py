@@ -62,6 +62,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     quote_tables.create_tables,  # entities, quotes ledger, enrichment status (issue 7)
     _unbounded_story_terms,  # story_terms.term as text on PostgreSQL (issue 9)
     _narrow_search_table,  # PostgreSQL: tsvector in article_search, lz4, in-row (issue 9)
+    copy_tables.add_shingles_column,  # shingle sets kept for verification (issue 5)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -34,7 +34,7 @@ from ..model import (
 )
 from . import postgres, sqlite
 from .base import IngestStatus
-from .copies import CopyStoreMixin
+from .copies import CopyStoreMixin, forget_signatures
 from .durability import ConsistencyStoreMixin, translate_full_disk
 from .feeds import FeedStoreMixin
 from .migrations import migrate
@@ -143,6 +143,9 @@ class SqlStore(
                         .values(**doc_values)
                     )
                     conn.execute(update(articles).where(articles.c.id == row.id).values(**values))
+                    # The old text's copy index goes with it: until the new text is
+                    # linked the article counts as not linked (crash-safe redo).
+                    forget_signatures(conn, [row.id])
                     article_id, status = row.id, "updated"
                 self._clear_failure(conn, document.location)
                 return int(article_id), status

@@ -1,4 +1,4 @@
-"""Copy detection as pure functions, and incremental grouping on a real SQLite file."""
+"""Copy detection as pure functions (the store side: tests/store/test_copies_store.py)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ from datetime import UTC, datetime
 import pytest
 from support import SHARED
 
+from newsdesk.connect import copy_match
 from newsdesk.connect import duplicates as dup
-from newsdesk.model import Article, CopyMember, Document, Paragraph
-from newsdesk.pipeline.copies import link_copies
-from newsdesk.store import open_store
+from newsdesk.model import CopyMember
 
 SENTENCE = (
     "the summit ended without a joint statement but officials from both sides said talks on "
@@ -138,35 +137,6 @@ def test_copy_diff_lists_what_changed():
     assert diff.junk_inserted == ["See also Cats", "Source link"]  # not "Menu" or "Latest"
 
 
-def _add(store, i: int, paragraphs: list[str], when: datetime) -> int:
-    article = Article(
-        url=f"https://site{i}.example/{i}",
-        title=f"Story {i}",
-        paragraphs=[Paragraph(p) for p in paragraphs],
-        published_at=when,
-        date_source="meta",
-    )
-    doc = Document(location=f"doc{i}", content="\n".join(paragraphs), content_type="text")
-    article_id, _ = store.add_article(article, doc)
-    link_copies(store, article_id, dup.copy_signature(article.body), article.body)
-    return article_id
-
-
-def test_incremental_groups_and_an_earlier_copy_becomes_the_original(tmp_path):
-    with open_store(str(tmp_path / "c.db")) as store:
-        a = _add(store, 1, text(5), datetime(2024, 5, 1, tzinfo=UTC))
-        other = _add(store, 2, text(6), datetime(2024, 5, 1, tzinfo=UTC))
-        b = _add(store, 3, text(5)[:-1], datetime(2024, 3, 1, tzinfo=UTC))
-        group = store.copy_group_of(a)
-        assert group is not None and {m.id for m in group.members} == {a, b}
-        assert group.original_id == b and store.copy_group_of(other) is None
-        c = _add(store, 4, [*text(5), "Read more"], datetime(2023, 1, 2, tzinfo=UTC))
-        group = store.copy_group_of(a)
-        assert group is not None and {m.id for m in group.members} == {a, b, c}
-        assert group.original_id == c and "2023-01-02" in (group.origin_reason or "")
-        assert [g.id for g in store.copy_groups()] == [group.id]
-
-
 @pytest.mark.skipif(not (SHARED / "bench" / "stories-ecbplus").exists(), reason="no ../shared")
 def test_same_event_articles_are_mostly_not_copies():
     """ECB+: different outlets' articles on one event.  A few are one wire story
@@ -184,3 +154,31 @@ def test_same_event_articles_are_mostly_not_copies():
                 pairs += 1
                 copies += dup.similarity(sh[i], sh[j]).is_copy
     assert pairs > 1000 and copies / pairs < 0.01
+
+
+def test_batch_verify_agrees_with_pairwise_similarity():
+    bodies = ["\n\n".join(text(s)) for s in range(6)]
+    bodies += ["\n\n".join(text(1)[:4]), "\n\n".join(text(2)[1:]), "\n\n".join(text(3)[:1])]
+    sets = [dup.shingles(b) for b in bodies]
+    pairs = [(i, j) for i in range(len(sets)) for j in range(len(sets)) if i != j]
+    got = copy_match.verify([sets[i] for i, _ in pairs], [sets[j] for _, j in pairs])
+    want = [dup.similarity(sets[i], sets[j]).is_copy for i, j in pairs]
+    assert got.tolist() == want and any(want)
+
+
+def test_batch_plan_finds_earlier_rows_and_exact_copies():
+    bodies = ["\n\n".join(text(1)), "\n\n".join(text(2)), "\n\n".join(text(1)[1:]), "short"]
+    bodies.append(bodies[0].upper())  # the same words
+    sigs = [dup.copy_signature(b) for b in bodies]
+    plan = copy_match.plan_batch([10, 11, 12, 13, 14], sigs, copy_match.Indexed())
+    assert plan.exact == [(14, 10)]
+    pairs = list(zip(plan.rows.tolist(), plan.candidates.tolist(), strict=True))
+    assert (2, 10) in pairs
+    assert all(c < 10 + r for r, c in pairs)  # only rows before it
+
+
+def test_origin_on_one_day_with_and_without_a_time():
+    """A member with a time of day and one without, on the same day: comparable."""
+    timed = member(1, published_at=datetime(2024, 5, 1, 9, 30, tzinfo=UTC), date_source="meta")
+    untimed = member(2, published_at=datetime(2024, 5, 1, tzinfo=UTC), date_source="meta")
+    assert dup.choose_origin([untimed, timed]).original_id == 1

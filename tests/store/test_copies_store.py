@@ -1,0 +1,161 @@
+"""Copy linking through the store, on SQLite and PostgreSQL: batches, increments, crashes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsdesk.connect import duplicates as dup
+from newsdesk.errors import StoreError
+from newsdesk.model import Article, Document, Paragraph
+from newsdesk.pipeline.copies import CopyItem, link_copies, link_copy_batch
+from newsdesk.store import open_store
+
+SENTENCE = (
+    "the summit ended without a joint statement but officials from both sides said talks on "
+    "energy trade and rail links would go on next month in the capital while analysts warned "
+    "that sanctions would limit any deal and markets reacted calmly to the news of the meeting"
+)
+WORDS = SENTENCE.split(" ")
+
+
+def text(seed: int, paragraphs: int = 8) -> list[str]:
+    """Distinct deterministic paragraphs: word order varies with the seed."""
+    out = []
+    for p in range(paragraphs):
+        k = (seed * 7919 + p * 104729) % len(WORDS)
+        words = WORDS[k:] + WORDS[:k]
+        out.append(f"Paragraph {seed}-{p}: " + " ".join(words[: 20 + p]) + f" ref{seed}x{p}.")
+    return out
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request, new_db):
+    s = open_store(new_db(request.param))
+    yield s
+    s.close()
+
+
+def _store(store, i: int, paragraphs: list[str], when: datetime, url: str | None = None) -> int:
+    article = Article(
+        url=url or f"https://site{i}.example/{i}",
+        title=f"Story {i}",
+        paragraphs=[Paragraph(p) for p in paragraphs],
+        published_at=when,
+        date_source="meta",
+    )
+    doc = Document(
+        location=f"doc{i}-{len(paragraphs)}", content="\n".join(paragraphs), content_type="text"
+    )
+    return store.add_article(article, doc)[0]
+
+
+def _add(store, i: int, paragraphs: list[str], when: datetime) -> int:
+    article_id = _store(store, i, paragraphs, when)
+    link_copies(store, article_id, dup.copy_signature("\n\n".join(paragraphs)))
+    return article_id
+
+
+def _item(store, article_id: int, *, fresh: bool = True) -> CopyItem:
+    stored = store.get_article(article_id)
+    return CopyItem(article_id, dup.copy_signature(stored.article.body), fresh=fresh)
+
+
+def _groups(store) -> list[set[int]]:
+    return sorted(({m.id for m in g.members} for g in store.copy_groups()), key=min)
+
+
+def test_incremental_groups_and_an_earlier_copy_becomes_the_original(store):
+    a = _add(store, 1, text(5), datetime(2024, 5, 1, tzinfo=UTC))
+    other = _add(store, 2, text(6), datetime(2024, 5, 1, tzinfo=UTC))
+    b = _add(store, 3, text(5)[:-1], datetime(2024, 3, 1, tzinfo=UTC))
+    group = store.copy_group_of(a)
+    assert group is not None and {m.id for m in group.members} == {a, b}
+    assert group.original_id == b and store.copy_group_of(other) is None
+    c = _add(store, 4, [*text(5), "Read more"], datetime(2023, 1, 2, tzinfo=UTC))
+    group = store.copy_group_of(a)
+    assert group is not None and {m.id for m in group.members} == {a, b, c}
+    assert group.original_id == c and "2023-01-02" in (group.origin_reason or "")
+    assert [g.id for g in store.copy_groups()] == [group.id]
+
+
+def test_one_batch_groups_as_one_by_one_and_a_later_batch_merges(store):
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    ids = [
+        _store(store, 1, text(1), day),
+        _store(store, 2, text(1)[:-1] + ["Subscribe to our newsletter"], day),  # copy of 1
+        _store(store, 3, text(2), day),
+        _store(store, 4, text(2)[1:], day),  # copy of 3
+        _store(store, 5, text(3), day),  # alone
+        _store(store, 6, "\n\n".join(text(1)).split("\n\n"), day),  # same words as 1
+        _store(store, 7, ["Too short to group."], day),
+    ]
+    grouped = link_copy_batch(store, [_item(store, i) for i in ids])
+    assert _groups(store) == [{ids[0], ids[1], ids[5]}, {ids[2], ids[3]}]
+    assert set(grouped) == {ids[0], ids[1], ids[2], ids[3], ids[5]}
+    assert store.articles_without_copy_index() == []  # the short one is marked as linked too
+    # A later batch: one article that is a copy of both 1 and 3 (their texts
+    # merged) joins them into one group; the lower group id survives.
+    first = store.copy_group_of(ids[0]).id
+    bridge = _store(store, 8, text(1) + text(2), datetime(2023, 6, 1, tzinfo=UTC))
+    link_copy_batch(store, [_item(store, bridge)])
+    assert _groups(store) == [{ids[0], ids[1], ids[5], ids[2], ids[3], bridge}]
+    assert store.copy_group_of(bridge).id == first
+
+
+def test_changed_text_leaves_its_group(store):
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    a = _add(store, 1, text(1), day)
+    b = _add(store, 2, text(1)[1:], day)
+    c = _add(store, 3, text(2), day)
+    assert _groups(store) == [{a, b}]
+    # b's page now carries c's text: same URL, new body.
+    assert _store(store, 2, text(2)[:-1], day) == b
+    assert b in store.articles_without_copy_index()  # until re-linked (crash-safe)
+    link_copy_batch(store, [_item(store, b, fresh=False)])
+    assert _groups(store) == [{b, c}]
+    assert store.copy_group_of(a) is None  # a group of one is dissolved
+
+
+def test_a_failed_batch_writes_nothing(store):
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    a = _store(store, 1, text(1), day)
+    b = _store(store, 2, text(1)[1:], day)
+    missing = 10_000  # no such article: its signature row breaks the batch
+    stray = CopyItem(missing, dup.copy_signature("\n".join(text(3))))
+    items = [_item(store, a), _item(store, b), stray]
+    with pytest.raises(StoreError):
+        link_copy_batch(store, items)
+    assert store.copy_groups() == []
+    assert sorted(store.articles_without_copy_index()) == [a, b]
+    assert store.check_consistency() == []
+    link_copy_batch(store, items[:2])
+    assert _groups(store) == [{a, b}]
+
+
+def test_crowded_bucket_costs_at_most_the_newest_per_key(store):
+    """One text stored 80 times: a near copy still joins, and the bucket rows
+    the index hands back per key stay at the cap."""
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    same = [_store(store, i, text(1), day) for i in range(1, 81)]
+    link_copy_batch(store, [_item(store, i) for i in same])
+    near = _store(store, 100, text(1)[:-1] + ["Read more at example.org"], day)
+    sig = dup.copy_signature(store.get_article(near).article.body)
+    with store.copy_batch() as tx:
+        _exact, rows = tx.lookup([sig.text_hash], list(sig.bands), 50)
+    per_key: dict[int, int] = {}
+    for key, _article in rows:
+        per_key[key] = per_key.get(key, 0) + 1
+    assert per_key and max(per_key.values()) <= 50
+    link_copy_batch(store, [_item(store, near)])
+    assert _groups(store) == [{*same, near}]
+
+
+def test_huge_and_empty_bodies_in_a_batch(store):
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    huge = _store(store, 1, [" ".join(WORDS)] * 5_000, day)  # 240k words
+    empty = _store(store, 2, [""], day)
+    tiny = _store(store, 3, ["Paywall."], day)
+    link_copy_batch(store, [_item(store, i) for i in (huge, empty, tiny)])
+    assert store.copy_groups() == [] and store.articles_without_copy_index() == []
