@@ -51,6 +51,7 @@ from .quotes import (
     find_quote_spans,
     word_count,
 )
+from .speakers import last_before
 
 TABLE = Path(__file__).with_name("attribution_cues.json")
 # complements that carry what is said, thought or wanted
@@ -261,7 +262,7 @@ def _who(subject: Any | None, ctx: _Context, cue: Any = None) -> tuple[str | Non
         return None, None
     low = subject.lower_
     if low in {"his", "its"}:
-        return _last_named(ctx.persons if low == "his" else ctx.orgs, subject.idx, ctx), None
+        return last_before(ctx.persons if low == "his" else ctx.orgs, subject.idx, ctx), None
     if subject.pos_ in {"NOUN", "NUM"} or subject.pos_ in {"ADJ", "DET"}:
         named = [
             c
@@ -274,16 +275,6 @@ def _who(subject: Any | None, ctx: _Context, cue: Any = None) -> tuple[str | Non
         if phrase is not None:
             return phrase, None
     return _speaker(subject, ctx)
-
-
-def _last_named(mentions: list[tuple[int, Any]], pos: int, ctx: _Context) -> str | None:
-    """The last person (or organisation) named before ``pos``, resolved: "his" -> him."""
-    best = None
-    for start, ent in mentions:
-        if start >= pos:
-            break
-        best = ent
-    return ctx.resolve(best.text) if best is not None else None
 
 
 def _phrase(head: Any, body: str, cue: Any | None = None) -> str | None:

@@ -321,6 +321,7 @@ def _antecedent(pronoun: Any, ctx: Context) -> str | None:
 
 
 def last_before(mentions: list[tuple[int, Any]], pos: int, ctx: Context) -> str | None:
+    """The last mention before ``pos``, resolved through the alias map ("his" -> him)."""
     best = None
     for start, ent in mentions:
         if start >= pos:

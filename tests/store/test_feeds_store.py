@@ -5,19 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 
-import pytest
-
 from newsdesk.model import Article, Document, Paragraph
-from newsdesk.store import open_store
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, new_db):
-    s = open_store(new_db(request.param))
-    yield s
-    s.close()
 
 
 def test_add_feed_is_new_once_and_resubscribing_enables_it_again(store):

@@ -8,19 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from newsdesk.model import Article, Document, Enrichment, Entity, Paragraph, Quote
-from newsdesk.store import open_store
-
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, new_db):
-    s = open_store(new_db(request.param))
-    yield s
-    s.close()
 
 
 def _article(store, i: int, published_at: datetime | None = None) -> int:

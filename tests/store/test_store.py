@@ -39,16 +39,6 @@ def make_document(
     return Document(location=location, content=content, content_type="html")
 
 
-BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, new_db):
-    s = open_store(new_db(request.param))
-    yield s
-    s.close()
-
-
 def test_round_trip_keeps_every_field(store):
     article = make_article()
     article_id, status = store.add_article(article, make_document())

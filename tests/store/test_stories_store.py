@@ -11,8 +11,6 @@ import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
-
 from newsdesk.model import Article, Document, Paragraph
 from newsdesk.pipeline import ingest_paths
 from newsdesk.settings import Settings
@@ -23,13 +21,6 @@ from stories_data import FLOOD, LONER, QUAKE, write  # noqa: E402
 
 NOW = datetime(2026, 11, 29, 12, tzinfo=UTC)
 BACKENDS = ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request, new_db):
-    s = open_store(new_db(request.param))
-    yield s
-    s.close()
 
 
 def _articles(store, n: int) -> list[int]:
