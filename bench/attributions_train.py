@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from quotes import DATA, Gold, Pred, Tally, load, score, words  # noqa: E402
+from quotes import DATA, Gold, Pred, Tally, load, merge_by_cue, score, words  # noqa: E402
 
 from newsdesk.enrich import attributions as attr  # noqa: E402
 from newsdesk.enrich.entities import find_entities  # noqa: E402
@@ -41,7 +41,6 @@ from newsdesk.enrich.quotes import (  # noqa: E402
     _Context,
     find_quote_spans,
     find_quotes,
-    paragraph_spans,
     word_count,
 )
 
@@ -150,18 +149,7 @@ def fit(items: list[dict], min_count: int, l2: float, steps: int = 300) -> attr.
 def predictions(item: dict, table: attr.Model) -> list[Pred]:
     """The benchmark's all-attributions predictions for one article at ``table``."""
     text = item["text"]
-    paragraphs = paragraph_spans(text)
-    merged: dict[object, Pred] = {}
-    for n, q in enumerate(item["quotes"]):
-        para = next(i for i, (s, e) in enumerate(paragraphs) if s <= q.start <= e)
-        key: object = (para, q.cue, q.speaker) if q.cue else n
-        if key in merged:
-            m = merged[key]
-            m.start, m.end = min(m.start, q.start), max(m.end, q.end)
-            m.text = text[m.start : m.end]
-        else:
-            merged[key] = Pred(q.start, q.end, q.text, q.speaker)
-    out = list(merged.values())
+    out = merge_by_cue(text, item["quotes"])
     for c, speaker in zip(item["cands"], item["speakers"], strict=True):
         if table.score(c) >= table.threshold:
             out.append(Pred(c.start, c.end, text[c.start : c.end], speaker))

@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 from newsdesk.enrich import enrich_batch, enrich_parsed  # noqa: E402
 from newsdesk.enrich.nlp import load_nlp, parse, parse_all  # noqa: E402
 from newsdesk.enrich.quotes import paragraph_spans  # noqa: E402
-from newsdesk.model import Article, Paragraph  # noqa: E402
+from newsdesk.model import Article, Paragraph, Quote  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "bench" / "quotes-polnear"
 WORD = re.compile(r"\w+(?:['’]\w+)*")
@@ -230,6 +230,12 @@ def our_predictions(text: str, doc: object) -> tuple[list[Pred], list[Pred]]:
         for q in quotes
         if q.kind != "indirect" and len(WORD.findall(q.text)) >= 3
     ]
+    return direct, merge_by_cue(text, quotes)
+
+
+def merge_by_cue(text: str, quotes: Iterable[Quote]) -> list[Pred]:
+    """Attributions as gold counts them: quoted pieces sharing a paragraph, cue and
+    speaker are one Content span; every indirect attribution stands alone."""
     paragraphs = paragraph_spans(text)
     merged: dict[object, Pred] = {}
     for n, q in enumerate(quotes):
@@ -241,7 +247,7 @@ def our_predictions(text: str, doc: object) -> tuple[list[Pred], list[Pred]]:
             m.text = text[m.start : m.end]
         else:
             merged[key] = Pred(q.start, q.end, q.text, q.speaker)
-    return direct, list(merged.values())
+    return list(merged.values())
 
 
 def textacy_predictions(text: str, nlp: object) -> list[Pred]:
