@@ -492,7 +492,9 @@ class CopyBatch:
         self.band_index = index
         self.forgotten: list[int] = []
         lock_index(conn)
-        self.first_seq = top_seq(conn)
+        # Never below what this process has seen: an article update deletes the
+        # row (see ``SqlStore.add_article``), which may have been the highest.
+        self.first_seq = max(top_seq(conn), index.seen_seq)
 
     def forget(self, article_ids: list[int]) -> list[int]:
         """Take re-linked articles out of the index and their groups; returns the

@@ -223,3 +223,26 @@ def test_upgrade_moves_bucket_rows_into_signatures(store):
         assert upgraded.check_consistency() == []
     finally:
         upgraded.close()
+
+
+def _fresh_words(seed: int) -> list[str]:
+    """Paragraphs sharing no word with :func:`text` or another seed."""
+    return [" ".join(f"w{seed}x{p}x{k}" for k in range(30)) + "." for p in range(8)]
+
+
+def test_updating_the_last_linked_articles_does_not_hide_the_next_rows(store):
+    """Updates delete the highest-numbered signature rows, some already read
+    into memory; the rows written next must still be numbered past them."""
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    a = _store(store, 1, text(1), day)
+    b = _store(store, 2, text(2), day)
+    link_copy_batch(store, [_item(store, a), _item(store, b)])
+    c = _store(store, 3, text(3), day)
+    link_copy_batch(store, [_item(store, c)])  # reads a, b
+    assert _store(store, 2, _fresh_words(4), day) == b  # b's and c's rows go
+    assert _store(store, 3, _fresh_words(5), day) == c
+    link_copy_batch(store, [_item(store, b, fresh=False), _item(store, c, fresh=False)])
+    d = _store(store, 4, _fresh_words(4)[1:], day)  # a copy of b's new text
+    e = _store(store, 5, _fresh_words(5)[1:], day)  # a copy of c's new text
+    link_copy_batch(store, [_item(store, d), _item(store, e)])
+    assert _groups(store) == [{b, d}, {c, e}]
