@@ -305,7 +305,7 @@ class MemoryIndex:
         return [g for g in out.values() if len(g) > 1]
 
 
-BATCH = 1000  # articles per index batch (as ``pipeline.COPY_BATCH``)
+BATCH = 1000  # articles per in-memory index batch (``pipeline.COPY_BATCH`` is 5,000)
 
 
 def run_index(docs: list[Doc], workers: int) -> tuple[MemoryIndex, float]:

@@ -68,7 +68,10 @@ def _crashed(item: object, exc: BaseException) -> Extracted:
 STORY_BATCH = 1000
 # New and changed articles are linked to their copies in batches: one store
 # transaction and a few IN queries per batch instead of several per article.
-COPY_BATCH = 1000
+# 5,000: per batch the memory bucket index grows by one array copy and a group
+# touched again is reloaded once, so bigger batches cost less per article
+# (100k docs: 3.5k -> 5.4k docs/s from 1,000 to 5,000 on SQLite).
+COPY_BATCH = 5000
 # New and changed articles are enriched (entities, quotes) in batches, in the
 # extraction workers: big enough for nlp.pipe, small enough to keep up.
 ENRICH_BATCH = 64

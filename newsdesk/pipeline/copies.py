@@ -61,11 +61,9 @@ def link_copy_batch(store: Store, items: list[CopyItem]) -> dict[int, int]:
     with store.copy_batch() as tx:
         touched = tx.forget([i.article_id for i in batch if not i.fresh])
         keys = copy_match.band_matrix(signed)
-        exact, rows = tx.lookup(
-            [s.text_hash for s in signed], keys.ravel().tolist(), copy_match.MAX_CANDIDATES
-        )
-        found = np.array(rows, dtype=np.int64).reshape(-1, 2)
-        found = found[np.lexsort((found[:, 1], found[:, 0]))]  # by key, then id
+        exact, found = tx.lookup(
+            [s.text_hash for s in signed], keys.ravel(), copy_match.MAX_CANDIDATES
+        )  # found: (key, id) rows sorted by key, then id
         indexed = copy_match.Indexed(exact, found[:, 0], found[:, 1])
         plan = copy_match.plan_batch(ids, sigs, indexed)
         mine = {i: duplicates.shingle_array(s) for i, s in zip(ids, sigs, strict=True) if s}

@@ -11,8 +11,11 @@ SQLAlchemy Core only, so the PostgreSQL store gets it for free.
   Every article that went through copy linking has a row, a body too short to
   group an empty one (``text_hash`` ``''``): a missing row is how a crash that
   cut linking off is found (:mod:`newsdesk.store.durability`).
-* ``copy_bands``: one row per LSH band key; ``(key, article_id)`` is the key,
-  so "who shares a bucket with me" is one indexed ``IN`` query.
+  It also holds the LSH band keys (``bands``, 32 packed int64) and a
+  ``seq`` handed out under the write lock: the bucket index is derived data
+  kept in memory (:mod:`newsdesk.store.copy_index`), topped up from the rows
+  past the last ``seq`` it read.  ``copy_bands`` (32 rows per article) was
+  how the buckets were stored before; it is dropped by a migration.
 * ``copy_groups`` / ``copy_members``: the groups, each with its chosen
   original and the reason, recomputed whenever the group changes.
 """
@@ -25,6 +28,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -34,6 +38,7 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
+    MetaData,
     String,
     Table,
     Text,
@@ -50,6 +55,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ..errors import StoreError, StoreFull
 from ..model import CopyGroup, CopyMember, CopySignature
+from .copy_index import BandIndex
 from .schema import articles, metadata
 from .values import chunks as _chunks
 from .values import utc as _utc
@@ -64,11 +70,17 @@ copy_signatures = Table(
     Column("words", Integer, nullable=False),
     Column("minhash", LargeBinary, nullable=False),
     Column("shingles", LargeBinary),  # sorted uint32 shingle hashes (NULL: rows from before)
+    Column("bands", LargeBinary),  # LSH band keys, little-endian int64 (NULL: no signature)
+    Column("seq", BigInteger, index=True),  # write order: what the memory index has read
 )
 
+# Retired (the buckets are in memory now): created by the old migration step
+# and dropped by a later one, so it is kept out of ``metadata`` (what copydb
+# and ``create_all`` see).
+retired = MetaData()
 copy_bands = Table(
     "copy_bands",
-    metadata,
+    retired,
     Column("key", BigInteger, primary_key=True, autoincrement=False),
     # No foreign key: 32 rows per article, each checked against ``articles`` cost
     # as much as the insert; ``check_consistency`` finds band rows of missing articles.
@@ -95,7 +107,7 @@ copy_members = Table(
     Column("group_id", Integer, ForeignKey("copy_groups.id"), nullable=False, index=True),
 )
 
-TABLES = [copy_signatures, copy_bands, copy_groups, copy_members]
+TABLES = [copy_signatures, copy_bands, copy_groups, copy_members]  # (bands: see migrations)
 
 
 def create_tables(conn: Connection) -> None:
@@ -111,6 +123,44 @@ def add_shingles_column(conn: Connection) -> None:
     conn.exec_driver_sql(f"ALTER TABLE copy_signatures ADD COLUMN shingles {kind}")
 
 
+def bands_in_signatures(conn: Connection) -> None:
+    """Migration step: band keys and ``seq`` in ``copy_signatures``; the bucket
+    rows of ``copy_bands`` move there and the table goes (the buckets are held
+    in memory now, see :mod:`newsdesk.store.copy_index`)."""
+    have = {c["name"] for c in inspect(conn).get_columns("copy_signatures")}
+    blob = LargeBinary().compile(dialect=conn.dialect)
+    if "bands" not in have:
+        conn.exec_driver_sql(f"ALTER TABLE copy_signatures ADD COLUMN bands {blob}")
+    if "seq" not in have:
+        big = BigInteger().compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE copy_signatures ADD COLUMN seq {big}")
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_copy_signatures_seq ON copy_signatures (seq)"
+    )
+    conn.execute(
+        update(copy_signatures)
+        .where(copy_signatures.c.seq.is_(None))
+        .values(seq=copy_signatures.c.article_id)
+    )
+    if inspect(conn).has_table("copy_bands"):
+        packed: dict[int, list[int]] = defaultdict(list)
+        for key, article_id in conn.exec_driver_sql(
+            "SELECT key, article_id FROM copy_bands ORDER BY article_id, key"
+        ):
+            packed[int(article_id)].append(int(key))
+        if packed:
+            conn.execute(
+                update(copy_signatures)
+                .where(copy_signatures.c.article_id == bindparam("aid"))
+                .values(bands=bindparam("packed")),
+                [
+                    {"aid": a, "packed": np.array(k, dtype="<i8").tobytes()}
+                    for a, k in packed.items()
+                ],
+            )
+        conn.exec_driver_sql("DROP TABLE copy_bands")
+
+
 # -- queries on a connection -------------------------------------------------
 
 
@@ -122,6 +172,7 @@ def _signature_row(article_id: int, sig: CopySignature | None) -> dict[str, Any]
             "words": 0,
             "minhash": b"",
             "shingles": None,
+            "bands": None,
         }
     return {
         "article_id": article_id,
@@ -129,34 +180,62 @@ def _signature_row(article_id: int, sig: CopySignature | None) -> dict[str, Any]
         "words": sig.words,
         "minhash": sig.minhash,
         "shingles": sig.shingles or None,
+        "bands": np.array(sig.bands, dtype="<i8").tobytes(),
     }
 
 
 def forget_signatures(conn: Connection, article_ids: list[int]) -> None:
     for part in _chunks(article_ids):
-        conn.execute(delete(copy_bands).where(copy_bands.c.article_id.in_(part)))
         conn.execute(delete(copy_signatures).where(copy_signatures.c.article_id.in_(part)))
 
 
-def index_signatures(conn: Connection, items: list[tuple[int, CopySignature | None]]) -> None:
-    """Signature rows and bucket rows of many articles: two ``executemany``."""
+def index_signatures(
+    conn: Connection, items: list[tuple[int, CopySignature | None]], first: int
+) -> None:
+    """Signature rows of many articles numbered on from ``first`` (:func:`top_seq`
+    read before this transaction deleted anything, so a number a reader has
+    seen is never handed out again): one ``executemany`` (``COPY`` on
+    PostgreSQL).  The caller holds the write lock (:func:`lock_index`), so
+    ``seq`` grows in commit order."""
     if not items:
         return
     rows = [_signature_row(i, sig) for i, sig in items]
+    for n, row in enumerate(rows, start=first + 1):
+        row["seq"] = n
+    columns = list(rows[0])
     if conn.dialect.name == "postgresql":
-        _copy_in(conn, copy_signatures, [tuple(r.values()) for r in rows], list(rows[0]))
+        _copy_in(conn, copy_signatures, [tuple(r.values()) for r in rows], columns)
+    elif conn.dialect.name == "sqlite":  # tuples straight to the driver
+        marks = ", ".join("?" * len(columns))
+        conn.exec_driver_sql(
+            f"INSERT INTO copy_signatures ({', '.join(columns)}) VALUES ({marks})",
+            [tuple(r.values()) for r in rows],
+        )
     else:
         conn.execute(insert(copy_signatures), rows)
-    # Sorted by key, the inserts walk the B-tree in order (each page once).
-    bands = sorted({(k, i) for i, sig in items if sig is not None for k in sig.bands})
-    if not bands:
-        return
-    if conn.dialect.name == "sqlite":  # tuples straight to the driver: 32 rows per article
-        conn.exec_driver_sql("INSERT INTO copy_bands (key, article_id) VALUES (?, ?)", bands)
-    elif conn.dialect.name == "postgresql":  # COPY: several times an INSERT's rows per second
-        _copy_in(conn, copy_bands, bands, ["key", "article_id"])
-    else:
-        conn.execute(insert(copy_bands), [{"key": k, "article_id": i} for k, i in bands])
+
+
+def lock_index(conn: Connection) -> None:
+    """One copy-linking writer at a time, so ``seq`` grows in commit order and a
+    reader that saw ``seq`` n has seen every row below it.  SQLite: ``BEGIN
+    IMMEDIATE`` already holds the write lock; PostgreSQL: a table lock that
+    readers pass through."""
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("LOCK TABLE copy_signatures IN SHARE ROW EXCLUSIVE MODE")
+
+
+def top_seq(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(copy_signatures.c.seq), 0))).scalar())
+
+
+def new_rows(conn: Connection, after: int) -> list[Any]:
+    """``(seq, article id, bands)`` of the signature rows past ``after``."""
+    query = (
+        select(copy_signatures.c.seq, copy_signatures.c.article_id, copy_signatures.c.bands)
+        .where(copy_signatures.c.seq > after)
+        .order_by(copy_signatures.c.seq)
+    )
+    return [tuple(r) for r in conn.execute(query)]
 
 
 def _copy_in(conn: Connection, table: Table, rows: list[Any], columns: list[str]) -> None:
@@ -170,26 +249,20 @@ def _copy_in(conn: Connection, table: Table, rows: list[Any], columns: list[str]
         cursor.close()
 
 
-KEY_CHUNK = 2000
-_NEWEST_SQL = (
-    "SELECT key, article_id FROM (SELECT key, article_id, row_number() OVER "
-    "(PARTITION BY key ORDER BY article_id DESC) AS newest FROM copy_bands "
-    "WHERE key IN ({marks})) WHERE newest <= ?"
-)
-_NEWEST_PG_SQL = (
-    "SELECT key, article_id FROM (SELECT key, article_id, row_number() OVER "
-    "(PARTITION BY key ORDER BY article_id DESC) AS newest FROM copy_bands "
-    "WHERE key = ANY(%s::bigint[])) AS ranked WHERE newest <= %s"
-)  # band keys per IN (...): well under SQLite's and PostgreSQL's limits
-
-
 def lookup(
-    conn: Connection, text_hashes: list[str], keys: list[int], per_key: int
-) -> tuple[dict[str, int], list[Any]]:
+    conn: Connection,
+    index: BandIndex,
+    text_hashes: list[str],
+    keys: list[int] | np.ndarray,
+    per_key: int,
+    without: list[int] | None = None,
+) -> tuple[dict[str, int], np.ndarray]:
     """What the index holds for a batch: ``{text hash: lowest article id}`` and
     the ``(key, article id)`` bucket rows for ``keys``, the newest ``per_key``
     of each bucket (a bucket crowded by a much-republished text costs no more
-    than ``per_key`` rows per key), in no particular order."""
+    than ``per_key`` rows per key), sorted by key then id.  ``index`` is first
+    brought up to date with the rows written since it was last read;
+    ``without``: articles whose rows this transaction deleted."""
     exact: dict[str, int] = {}
     for part in _chunks(sorted(set(text_hashes))):
         query = (
@@ -198,35 +271,8 @@ def lookup(
             .group_by(copy_signatures.c.text_hash)
         )
         exact.update({row[0]: int(row[1]) for row in conn.execute(query)})
-    rows: list[Any] = []
-    unique = sorted(set(keys))
-    if conn.dialect.name == "postgresql" and unique:  # one array parameter for every key
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(_NEWEST_PG_SQL, (unique, per_key))
-        rows = cursor.fetchall()
-        cursor.close()
-        return exact, rows
-    for start in range(0, len(unique), KEY_CHUNK):
-        part = unique[start : start + KEY_CHUNK]
-        if conn.dialect.name == "sqlite":  # the driver directly: plain tuples, no Row objects
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            marks = ",".join("?" * len(part))
-            rows += cursor.execute(_NEWEST_SQL.format(marks=marks), (*part, per_key)).fetchall()
-            cursor.close()
-            continue
-        newest = (
-            func.row_number()
-            .over(partition_by=copy_bands.c.key, order_by=copy_bands.c.article_id.desc())
-            .label("newest")
-        )
-        ranked = (
-            select(copy_bands.c.key, copy_bands.c.article_id, newest)
-            .where(copy_bands.c.key.in_(part))
-            .subquery()
-        )
-        query = select(ranked.c.key, ranked.c.article_id).where(ranked.c.newest <= per_key)
-        rows += [tuple(r) for r in conn.execute(query)]
-    return exact, rows
+    index.top_up(new_rows(conn, index.seen_seq))
+    return exact, index.newest(np.asarray(keys, dtype=np.int64), per_key, without or [])
 
 
 def stored_shingles(conn: Connection, article_ids: list[int]) -> dict[int, bytes | None]:
@@ -441,20 +487,27 @@ class CopyBatch:
     one transaction: a crash keeps all of the batch's linking or none of it,
     and a missing ``copy_signatures`` row then says which articles to redo."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, index: BandIndex) -> None:
         self.conn = conn
+        self.band_index = index
+        self.forgotten: list[int] = []
+        lock_index(conn)
+        # Never below what this process has seen: an article update deletes the
+        # row (see ``SqlStore.add_article``), which may have been the highest.
+        self.first_seq = max(top_seq(conn), index.seen_seq)
 
     def forget(self, article_ids: list[int]) -> list[int]:
         """Take re-linked articles out of the index and their groups; returns the
         groups that remain (their origin must be chosen again)."""
         left = [g for i in article_ids if (g := leave(self.conn, i)) is not None]
         forget_signatures(self.conn, article_ids)
+        self.forgotten += article_ids
         return left
 
     def lookup(
-        self, text_hashes: list[str], keys: list[int], per_key: int
-    ) -> tuple[dict[str, int], list[tuple[int, int]]]:
-        return lookup(self.conn, text_hashes, keys, per_key)
+        self, text_hashes: list[str], keys: list[int] | np.ndarray, per_key: int
+    ) -> tuple[dict[str, int], np.ndarray]:
+        return lookup(self.conn, self.band_index, text_hashes, keys, per_key, self.forgotten)
 
     def shingles(self, article_ids: list[int]) -> dict[int, bytes | None]:
         return stored_shingles(self.conn, article_ids)
@@ -466,7 +519,7 @@ class CopyBatch:
         # Replace, not just insert: another ingest's closing sweep (articles
         # without a row) may have linked some of them while they waited here.
         forget_signatures(self.conn, [i for i, _ in items])
-        index_signatures(self.conn, items)
+        index_signatures(self.conn, items, self.first_seq)
 
     def join(self, edges: list[tuple[int, int]]) -> list[int]:
         return join_many(self.conn, edges)
@@ -491,7 +544,9 @@ class CopyStoreMixin:
 
         try:
             with self._writer.begin() as conn:
-                yield CopyBatch(conn)
+                if getattr(self, "_band_index", None) is None:
+                    self._band_index = BandIndex()
+                yield CopyBatch(conn, self._band_index)
         except SQLAlchemyError as exc:
             raise StoreError(f"could not link copies: {exc}") from exc
         except self.engine.dialect.dbapi.Error as exc:  # from COPY and the raw lookups

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, and_, event, exists, func, not_, sele
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from ..errors import StoreError, StoreFull
-from .copies import copy_bands, copy_groups, copy_members, copy_signatures
+from .copies import copy_groups, copy_members, copy_signatures
 from .feeds import feed_entries, feeds
 from .postgres import tsvector_of
 from .quotes import article_enrichments, article_entities, entities, quote_sources, quotes
@@ -62,13 +62,6 @@ _POINTERS: list[tuple[str, Any, Any, Any, Any]] = [
         "copy signature(s) of missing articles",
         copy_signatures,
         copy_signatures.c.article_id,
-        articles,
-        articles.c.id,
-    ),
-    (
-        "copy band row(s) of missing articles",
-        copy_bands,
-        copy_bands.c.article_id,
         articles,
         articles.c.id,
     ),

@@ -63,6 +63,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _unbounded_story_terms,  # story_terms.term as text on PostgreSQL (issue 9)
     _narrow_search_table,  # PostgreSQL: tsvector in article_search, lz4, in-row (issue 9)
     copy_tables.add_shingles_column,  # shingle sets kept for verification (issue 5)
+    copy_tables.bands_in_signatures,  # band keys in the signature row, buckets in memory
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from newsdesk.connect import duplicates as dup
@@ -159,3 +160,89 @@ def test_huge_and_empty_bodies_in_a_batch(store):
     tiny = _store(store, 3, ["Paywall."], day)
     link_copy_batch(store, [_item(store, i) for i in (huge, empty, tiny)])
     assert store.copy_groups() == [] and store.articles_without_copy_index() == []
+
+
+def test_two_store_objects_see_each_others_links_and_relinks(store):
+    """Each store object holds the buckets in memory: another's writes (a new
+    article, a re-linked one) must reach it through the rows written since."""
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    other = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        a = _store(store, 1, text(1), day)
+        link_copy_batch(store, [_item(store, a)])
+        b = _store(other, 2, text(1)[1:], day)
+        link_copy_batch(other, [_item(other, b)])  # other's first look: a is there
+        assert _groups(store) == [{a, b}]
+        # other re-links a with another text; store must forget a's old buckets.
+        assert _store(other, 1, text(2), day) == a
+        link_copy_batch(other, [_item(other, a, fresh=False)])
+        c = _store(store, 3, text(1)[:-1], day)
+        link_copy_batch(store, [_item(store, c)])
+        assert _groups(store) == [{b, c}]
+        d = _store(store, 4, text(2)[1:], day)
+        link_copy_batch(store, [_item(store, d)])
+        assert _groups(store) == [{a, d}, {b, c}]
+    finally:
+        other.close()
+
+
+def test_upgrade_moves_bucket_rows_into_signatures(store):
+    """A database from before: buckets in ``copy_bands``; the migration packs
+    them into ``copy_signatures.bands`` and drops the table."""
+    from sqlalchemy import inspect, select, update
+
+    from newsdesk.store import schema
+    from newsdesk.store.copies import copy_bands, copy_signatures
+    from newsdesk.store.migrations import SCHEMA_VERSION
+
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    a = _add(store, 1, text(1), day)
+    url = store.engine.url.render_as_string(hide_password=False)
+    with store.engine.begin() as conn:  # back to how version SCHEMA_VERSION - 1 kept them
+        copy_bands.create(conn)
+        rows = conn.execute(select(copy_signatures.c.article_id, copy_signatures.c.bands))
+        conn.execute(
+            copy_bands.insert(),
+            [
+                {"key": int(k), "article_id": i}
+                for i, blob in rows
+                for k in set(np.frombuffer(blob, dtype="<i8").tolist())
+            ],
+        )
+        conn.execute(update(copy_signatures).values(bands=None, seq=None))
+        conn.execute(update(schema.schema_version).values(version=SCHEMA_VERSION - 1))
+    store.close()
+    upgraded = open_store(url)
+    try:
+        assert upgraded.schema_version == SCHEMA_VERSION
+        with upgraded.engine.connect() as conn:
+            assert not inspect(conn).has_table("copy_bands")
+        b = _store(upgraded, 2, text(1)[1:], day)
+        link_copy_batch(upgraded, [_item(upgraded, b)])
+        assert _groups(upgraded) == [{a, b}]
+        assert upgraded.check_consistency() == []
+    finally:
+        upgraded.close()
+
+
+def _fresh_words(seed: int) -> list[str]:
+    """Paragraphs sharing no word with :func:`text` or another seed."""
+    return [" ".join(f"w{seed}x{p}x{k}" for k in range(30)) + "." for p in range(8)]
+
+
+def test_updating_the_last_linked_articles_does_not_hide_the_next_rows(store):
+    """Updates delete the highest-numbered signature rows, some already read
+    into memory; the rows written next must still be numbered past them."""
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    a = _store(store, 1, text(1), day)
+    b = _store(store, 2, text(2), day)
+    link_copy_batch(store, [_item(store, a), _item(store, b)])
+    c = _store(store, 3, text(3), day)
+    link_copy_batch(store, [_item(store, c)])  # reads a, b
+    assert _store(store, 2, _fresh_words(4), day) == b  # b's and c's rows go
+    assert _store(store, 3, _fresh_words(5), day) == c
+    link_copy_batch(store, [_item(store, b, fresh=False), _item(store, c, fresh=False)])
+    d = _store(store, 4, _fresh_words(4)[1:], day)  # a copy of b's new text
+    e = _store(store, 5, _fresh_words(5)[1:], day)  # a copy of c's new text
+    link_copy_batch(store, [_item(store, d), _item(store, e)])
+    assert _groups(store) == [{b, d}, {c, e}]
