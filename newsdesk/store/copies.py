@@ -91,6 +91,17 @@ copy_bands = Table(
     sqlite_with_rowid=False,
 )
 
+# The highest ``seq`` ever handed out.  An article update deletes its row, which
+# may hold the highest ``seq``; without this another process could hand that
+# number out again and a reader that had seen it would skip the new row.  Kept
+# out of ``metadata``: coordination between writers, not data to copy.
+copy_seq = Table(
+    "copy_seq",
+    retired,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("top", BigInteger, nullable=False),
+)
+
 copy_groups = Table(
     "copy_groups",
     metadata,
@@ -225,7 +236,20 @@ def lock_index(conn: Connection) -> None:
 
 
 def top_seq(conn: Connection) -> int:
-    return int(conn.execute(select(func.coalesce(func.max(copy_signatures.c.seq), 0))).scalar())
+    """The highest ``seq`` handed out so far (rows present, and ever)."""
+    present = conn.execute(select(func.coalesce(func.max(copy_signatures.c.seq), 0))).scalar()
+    ever = conn.execute(select(copy_seq.c.top).where(copy_seq.c.id == 1)).scalar()
+    return max(int(present), int(ever or 0))
+
+
+def set_top_seq(conn: Connection, top: int) -> None:
+    if not conn.execute(update(copy_seq).where(copy_seq.c.id == 1).values(top=top)).rowcount:
+        conn.execute(insert(copy_seq).values(id=1, top=top))
+
+
+def add_seq_counter(conn: Connection) -> None:
+    """Migration step: ``copy_seq``, so a deleted top row's ``seq`` is never reused."""
+    copy_seq.create(conn, checkfirst=True)
 
 
 def new_rows(conn: Connection, after: int) -> list[Any]:
@@ -492,8 +516,8 @@ class CopyBatch:
         self.band_index = index
         self.forgotten: list[int] = []
         lock_index(conn)
-        # Never below what this process has seen: an article update deletes the
-        # row (see ``SqlStore.add_article``), which may have been the highest.
+        # Never below what any process was handed (an article update deletes its
+        # row, see ``SqlStore.add_article``) nor what this one has seen.
         self.first_seq = max(top_seq(conn), index.seen_seq)
 
     def forget(self, article_ids: list[int]) -> list[int]:
@@ -520,6 +544,7 @@ class CopyBatch:
         # without a row) may have linked some of them while they waited here.
         forget_signatures(self.conn, [i for i, _ in items])
         index_signatures(self.conn, items, self.first_seq)
+        set_top_seq(self.conn, self.first_seq + len(items))
 
     def join(self, edges: list[tuple[int, int]]) -> list[int]:
         return join_many(self.conn, edges)

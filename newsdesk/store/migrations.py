@@ -64,6 +64,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _narrow_search_table,  # PostgreSQL: tsvector in article_search, lz4, in-row (issue 9)
     copy_tables.add_shingles_column,  # shingle sets kept for verification (issue 5)
     copy_tables.bands_in_signatures,  # band keys in the signature row, buckets in memory
+    copy_tables.add_seq_counter,  # copy_seq: the highest seq ever handed out (issue 5)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -191,14 +191,15 @@ def test_upgrade_moves_bucket_rows_into_signatures(store):
     them into ``copy_signatures.bands`` and drops the table."""
     from sqlalchemy import inspect, select, update
 
-    from newsdesk.store import schema
+    from newsdesk.store import copies, schema
     from newsdesk.store.copies import copy_bands, copy_signatures
-    from newsdesk.store.migrations import SCHEMA_VERSION
+    from newsdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
     day = datetime(2024, 1, 1, tzinfo=UTC)
     a = _add(store, 1, text(1), day)
     url = store.engine.url.render_as_string(hide_password=False)
-    with store.engine.begin() as conn:  # back to how version SCHEMA_VERSION - 1 kept them
+    before = MIGRATIONS.index(copies.bands_in_signatures)
+    with store.engine.begin() as conn:  # back to how schema version ``before`` kept them
         copy_bands.create(conn)
         rows = conn.execute(select(copy_signatures.c.article_id, copy_signatures.c.bands))
         conn.execute(
@@ -210,7 +211,7 @@ def test_upgrade_moves_bucket_rows_into_signatures(store):
             ],
         )
         conn.execute(update(copy_signatures).values(bands=None, seq=None))
-        conn.execute(update(schema.schema_version).values(version=SCHEMA_VERSION - 1))
+        conn.execute(update(schema.schema_version).values(version=before))
     store.close()
     upgraded = open_store(url)
     try:
@@ -246,3 +247,26 @@ def test_updating_the_last_linked_articles_does_not_hide_the_next_rows(store):
     e = _store(store, 5, _fresh_words(5)[1:], day)  # a copy of c's new text
     link_copy_batch(store, [_item(store, d), _item(store, e)])
     assert _groups(store) == [{b, d}, {c, e}]
+
+
+def test_a_seq_another_process_was_handed_is_not_handed_out_again(store):
+    """This store object has read rows that updates then delete (the highest
+    numbers); another object links a new article next: its row is numbered
+    past the deleted ones, so this object's top-up still reads it."""
+    day = datetime(2024, 1, 1, tzinfo=UTC)
+    other = open_store(store.engine.url.render_as_string(hide_password=False))
+    try:
+        a = _store(store, 1, text(1), day)
+        b = _store(store, 2, text(2), day)
+        link_copy_batch(store, [_item(store, a), _item(store, b)])
+        x = _store(store, 3, text(3), day)
+        link_copy_batch(store, [_item(store, x)])  # reads a's and b's rows
+        assert _store(other, 2, _fresh_words(4), day) == b  # b's and x's rows go
+        assert _store(other, 3, _fresh_words(5), day) == x
+        c = _store(other, 4, _fresh_words(6), day)
+        link_copy_batch(other, [_item(other, c)])  # b and x wait: their numbers are free
+        d = _store(store, 5, _fresh_words(6)[1:], day)  # a copy of c
+        link_copy_batch(store, [_item(store, d)])
+        assert {c, d} in _groups(store)
+    finally:
+        other.close()
