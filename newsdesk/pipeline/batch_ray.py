@@ -43,20 +43,9 @@ from newsdesk.settings import Settings
 
 BLOCK_ROWS = 64
 
+# The document half of a batch row: what the datasource reads before extraction.
 DOC_SCHEMA = pa.schema(
-    [
-        ("shard", pa.string()),
-        ("seq", pa.int64()),
-        ("location", pa.string()),
-        ("url", pa.string()),
-        ("error", pa.string()),
-        ("reason", pa.string()),
-        ("raw", pa.binary()),
-        ("content_type", pa.string()),
-        ("fetched_at", pa.string()),
-        ("source", pa.string()),
-        ("hints", pa.string()),
-    ]
+    [f for f in ROW_SCHEMA if f.name not in {"ok", "article", "content_hash", "bands"}]
 )
 
 

@@ -9,30 +9,16 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from support import COPY_WORDS as WORDS
 from support import SHARED
+from support import copy_paragraphs as text
 
 from newsdesk.connect import copy_match
 from newsdesk.connect import duplicates as dup
 from newsdesk.model import CopyMember
 
-SENTENCE = (
-    "the summit ended without a joint statement but officials from both sides said talks on "
-    "energy trade and rail links would go on next month in the capital while analysts warned "
-    "that sanctions would limit any deal and markets reacted calmly to the news of the meeting"
-)
-WORDS = SENTENCE.split(" ")
 EARLY = datetime(2023, 9, 13, tzinfo=UTC)
 LATE = datetime(2024, 10, 25, tzinfo=UTC)
-
-
-def text(seed: int, paragraphs: int = 8) -> list[str]:
-    """Distinct deterministic paragraphs: word order varies with the seed."""
-    out = []
-    for p in range(paragraphs):
-        k = (seed * 7919 + p * 104729) % len(WORDS)
-        words = WORDS[k:] + WORDS[:k]
-        out.append(f"Paragraph {seed}-{p}: " + " ".join(words[: 20 + p]) + f" ref{seed}x{p}.")
-    return out
 
 
 def member(i: int, **kw) -> CopyMember:
