@@ -34,6 +34,10 @@ from typing import Any
 
 from ..model import Quote
 from .cues import CUE_WORDS
+from .quote_filter import MIN_FILTERED_WORDS
+from .quote_filter import Candidate as FilterCandidate
+from .quote_filter import features as filter_features
+from .quote_filter import load_model as load_filter
 from .speakers import (
     PERSON_PRONOUNS,
     SKIP_SPEAKERS,
@@ -162,6 +166,7 @@ class _Attribution:
     role: str | None
     cue: str | None
     cue_index: int | None  # token index of the cue, to group quotes by it
+    how: str = "listed"  # how it was found: listed, edge, label, colon (see quote_filter)
 
 
 def _tokens_between(doc: Any, start: int, end: int) -> Any:
@@ -252,13 +257,15 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
         low = min(low, sents[0].start_char)
     p_end = ctx.paragraphs[q.paragraph][1]
     listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
-    cue = _choose_cue(listed, q) or _choose_cue(_edge_verbs(q, ctx), q)
+    cue, how = _choose_cue(listed, q), "listed"
+    if cue is None:
+        cue, how = _choose_cue(_edge_verbs(q, ctx), q), "edge"
     if cue is None:
         return _label(q, ctx)
     subject = _subject(cue, ctx)
     speaker, role = _speaker(subject, ctx) if subject is not None else (None, None)
     cue_text = "according to" if cue.lower_ == "according" else cue.text
-    return _Attribution(speaker, role, cue_text, cue.i)
+    return _Attribution(speaker, role, cue_text, cue.i, how)
 
 
 _LABEL = re.compile(r"(?:^|[.!?][”\"’]?\s+)([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}):\s*$")
@@ -269,7 +276,7 @@ def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     p_start = ctx.paragraphs[q.paragraph][0]
     found = _LABEL.search(ctx.body[max(p_start, q.start - 60) : q.start - 1])
     if found is not None and found.group(1).lower() not in SKIP_SPEAKERS:
-        return _Attribution(ctx.resolve(found.group(1)), None, None, None)
+        return _Attribution(ctx.resolve(found.group(1)), None, None, None, "label")
     # a lead-in that ends with a colon: its subject speaks ("McConnell delivered a
     # blunt message to Trump: “...”", "Hoff’s letter makes the case: “...”")
     if not ctx.body[p_start : q.start - 1].rstrip().endswith(":"):
@@ -282,7 +289,7 @@ def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     if not subs or subs[0].idx < p_start:
         return None
     speaker, role = _speaker(subs[0], ctx)
-    return _Attribution(speaker, role, None, None) if speaker else None
+    return _Attribution(speaker, role, None, None, "colon") if speaker else None
 
 
 def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
@@ -324,7 +331,7 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
             if child.dep_ in SUBJECT_DEPS and named and not ctx.token_in_quote(child):
                 speaker, role = _speaker(child, ctx)
                 if speaker:
-                    return _Attribution(speaker, role, None, None)
+                    return _Attribution(speaker, role, None, None, "subject")
     floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
     near = before = None
     for start, ent in ctx.persons:
@@ -336,7 +343,7 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     best = near or before  # nobody near: the last person the story named
     if best is None:
         return None
-    return _Attribution(ctx.resolve(best.text), None, None, None)
+    return _Attribution(ctx.resolve(best.text), None, None, None, "fallback")
 
 
 def _kind(body: str, q: QuoteSpan, p_start: int) -> str:
@@ -356,11 +363,27 @@ def _kind(body: str, q: QuoteSpan, p_start: int) -> str:
 def find_quotes(doc: Any, body: str, resolve: Resolver) -> list[Quote]:
     """Quoted speech of one article, in text order; ``doc`` is the parse of ``body``.
 
-    Indirect attributions are added by :mod:`newsdesk.enrich.attributions`.
+    A quote of 3+ words the learned filter (:mod:`.quote_filter`) judges not to be
+    anyone's words (a title, a slogan, a transcript line) is left out.  Indirect
+    attributions are added by :mod:`newsdesk.enrich.attributions`.
     """
+    model = load_filter()
+    out = []
+    for quote, cand in quote_candidates(doc, body, resolve):
+        score = model.score(filter_features(cand, doc, body)) if model and cand else 1.0
+        if model is not None and score < model.threshold:
+            continue
+        out.append(quote)
+    return _fill_roles(out)
+
+
+def quote_candidates(
+    doc: Any, body: str, resolve: Resolver
+) -> list[tuple[Quote, FilterCandidate | None]]:
+    """Every quote the rules find, with what the filter judges (None: too short to judge)."""
     spans = [q for q in find_quote_spans(body) if is_speech(body[q.start : q.end])]
     ctx = _Context(doc, body, spans, resolve)
-    quotes: list[Quote] = []
+    quotes: list[tuple[Quote, FilterCandidate | None]] = []
     last: _Attribution | None = None
     last_paragraph = -2
     for q in spans:
@@ -372,26 +395,37 @@ def find_quotes(doc: Any, body: str, resolve: Resolver) -> list[Quote]:
             same_para = last_paragraph == q.paragraph
             next_para = last_paragraph == q.paragraph - 1 and opens_paragraph
             if same_para or next_para:
-                att = last
+                att = _Attribution(last.speaker, last.role, last.cue, last.cue_index, "previous")
         if att is None:
             att = _fallback(q, ctx)
         elif att.speaker is None:
             fallback = _fallback(q, ctx)
             if fallback is not None:
-                att = _Attribution(fallback.speaker, att.role, att.cue, att.cue_index)
+                att = _Attribution(fallback.speaker, att.role, att.cue, att.cue_index, att.how)
         if att is None and kind == "partial" and word_count(body[q.start : q.end]) < 3:
             continue  # unattributed words in quotes: scare quotes, titles
         text = body[q.start : q.end]
+        cand = None
+        if word_count(text) >= MIN_FILTERED_WORDS:
+            cand = FilterCandidate(
+                q.start,
+                q.end,
+                ctx.paragraphs[q.paragraph],
+                q.closed,
+                kind,
+                att.how if att is not None else "none",
+                doc[att.cue_index] if att is not None and att.cue_index is not None else None,
+                att is not None and att.speaker is not None,
+            )
         if att is None:
-            quotes.append(Quote(text, q.start, q.end, kind))  # type: ignore[arg-type]
+            quotes.append((Quote(text, q.start, q.end, kind), cand))  # type: ignore[arg-type]
             last = None
         else:
-            quotes.append(
-                Quote(text, q.start, q.end, kind, att.speaker, att.role, att.cue)  # type: ignore[arg-type]
-            )
+            quote = Quote(text, q.start, q.end, kind, att.speaker, att.role, att.cue)  # type: ignore[arg-type]
+            quotes.append((quote, cand))
             last = att
         last_paragraph = q.paragraph
-    return _fill_roles(quotes)
+    return quotes
 
 
 def _fill_roles(quotes: list[Quote]) -> list[Quote]:
