@@ -255,7 +255,7 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     cue = _choose_cue(listed, q) or _choose_cue(_edge_verbs(q, ctx), q)
     if cue is None:
         return _label(q, ctx)
-    subject = _subject(cue, ctx)
+    subject = _subject(cue, ctx, (q.start, q.end))
     speaker, role = _speaker(subject, ctx) if subject is not None else (None, None)
     cue_text = "according to" if cue.lower_ == "according" else cue.text
     return _Attribution(speaker, role, cue_text, cue.i)

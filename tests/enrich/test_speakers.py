@@ -83,3 +83,58 @@ def test_parse_keeps_the_text_and_parses_only_where_speech_may_be() -> None:
     assert met.tag_ == ""  # no quotation mark, no reporting word: not parsed
     putin = next(t for t in doc if t.text == "Putin" and t.i > met.i)
     assert putin.pos_ == "PROPN"
+
+
+def test_a_subject_across_the_quote_is_not_the_speaker() -> None:
+    result = _enrich(
+        "Voters in the Netherlands turned down the treaty last week.",
+        'The vote on the treaty signals "the beginning of the end" for the union, '
+        "said Geert Wilders, leader of the Party for Freedom.",
+    )
+    assert _quote(result, "the beginning of the end").speaker == "Geert Wilders"
+
+
+def test_the_subject_nearest_the_verb_speaks() -> None:
+    result = _enrich(
+        "Speaking at a town hall in Salem, New Hampshire, Donald Trump went after "
+        "Jeb Bush, calling him “a total stiff.”"
+    )
+    assert _quote(result, "a total stiff").speaker == "Donald Trump"
+
+
+def test_a_cue_with_its_own_subject_does_not_climb() -> None:
+    result = _enrich(
+        "Bill Clinton visited the polling station on Tuesday.",
+        "At one point, a woman asked for a photo and Clinton said, "
+        "“as long as we are not breaking any election laws.”",
+    )
+    assert _quote(result, "as long as we are").speaker == "Bill Clinton"
+
+
+def test_by_saying_and_quoted_as_saying_reach_the_subject() -> None:
+    result = _enrich(
+        "Ohio Secretary of State Jon Husted lost the case on Friday.",
+        "Husted answered by saying, “We will appeal this decision to the Supreme Court.”",
+        "“Our method works where others fail,” Matt Braynard is quoted as saying.",
+    )
+    assert _quote(result, "We will appeal").speaker == "Jon Husted"
+    assert _quote(result, "Our method works").speaker == "Matt Braynard"
+
+
+def test_the_described_speaker_after_an_inverted_cue() -> None:
+    result = _enrich(
+        "Jeb Bush and Donald Trump held rallies in Manchester.",
+        "“It is Jeb’s to lose at this point,” added another New Hampshire Democrat.",
+        "“I am not going to say it was a mistake,” said retired neurosurgeon Ben Carson, "
+        "asked about his claims.",
+    )
+    assert _quote(result, "It is Jeb’s").speaker == "another New Hampshire Democrat"
+    assert _quote(result, "I am not going").speaker == "Ben Carson"
+
+
+def test_what_a_verb_acts_on_is_not_its_speaker() -> None:
+    result = _enrich(
+        'Hillary Clinton opposes "arbitrary pay freezes" and recalled the freeze on '
+        'federal pay rates: "I saw how hard it was for the employees."'
+    )
+    assert _quote(result, "I saw how hard").speaker == "Hillary Clinton"
