@@ -243,6 +243,43 @@ def _choose_cue(cues: list[Any], q: QuoteSpan) -> Any | None:
     return min(pool, key=distance)
 
 
+def _adjacent_cue(cues: list[Any], q: QuoteSpan, ctx: _Context) -> Any | None:
+    """A cue written against the quote: after it ('“...,” Trump said', '“...?” asked
+    the boy', only a subject between) or just before its opening mark ('Beck joked,
+    “...”'). It wins over a cue further off that the parser hangs the quote on
+    ('“...,” Trump said, after Becky Quick said ...')."""
+    if not cues:
+        return None
+    doc, found = ctx.doc, {c.i for c in cues}
+    span = _tokens_between(doc, q.start, q.end)
+    if span is None or len(span) == 0:
+        return None
+    p_start = ctx.paragraphs[q.paragraph][0]
+    whole = _kind(ctx.body, q, p_start) == "direct"  # not words woven into a sentence
+    if whole and not {",", "?", "!"}.isdisjoint(ctx.body[q.end - 1 : q.end + 2]):
+        k = span.end
+        while k < len(doc) and (doc[k].is_punct or doc[k].is_space) and k - span.end < 3:
+            k += 1
+        for tok in doc[k : min(k + 8, len(doc))]:
+            if tok.i in found:
+                return tok
+            if tok.is_quote or ctx.token_in_quote(tok) or tok.tag_.startswith("VB"):
+                break
+            if tok.is_punct and tok.text not in {",", "-"}:
+                break
+    k = span.start - 1
+    while k >= 0 and doc[k].is_quote:
+        k -= 1
+    if k < 0 or doc[k].text not in {",", ":"}:
+        return None
+    for tok in reversed(doc[max(0, k - 4) : k]):
+        if tok.i in found:
+            return tok
+        if tok.is_quote or ctx.token_in_quote(tok) or tok.tag_.startswith("VB"):
+            break
+    return None
+
+
 def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     sents = _frame(ctx, q)
     # spaCy's sentences may run across a paragraph break: the cue stays in the quote's
@@ -252,7 +289,8 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
         low = min(low, sents[0].start_char)
     p_end = ctx.paragraphs[q.paragraph][1]
     listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
-    cue = _choose_cue(listed, q) or _choose_cue(_edge_verbs(q, ctx), q)
+    cue = _adjacent_cue(listed, q, ctx) or _choose_cue(listed, q)
+    cue = cue or _choose_cue(_edge_verbs(q, ctx), q)
     if cue is None:
         return _label(q, ctx)
     subject = _subject(cue, ctx, (q.start, q.end))

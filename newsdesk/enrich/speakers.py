@@ -24,6 +24,7 @@ SKIP_SPEAKERS = frozenset({"i", "we", "you", "they", "who", "which", "that", "th
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CORE_DROP_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advmod", "prep"})
+TITLE_WORDS = 6
 Resolver = Callable[[str], str]
 
 
@@ -48,7 +49,10 @@ class Context:
         self.paragraph_starts = [start for start, _end in self.paragraphs]
         self.quoted = bytearray(len(body) + 1)
         for q in spans:
-            self.quoted[q.start : q.end] = b"\x01" * (q.end - q.start)
+            # 2: a short quoted name inside a phrase ('the authors of the “Growth and
+            # Opportunity Project”'), which a described speaker may hold
+            short = len(body[q.start : q.end].split()) <= TITLE_WORDS
+            self.quoted[q.start : q.end] = (b"\x02" if short else b"\x01") * (q.end - q.start)
         self.persons = [
             (e.start_char, e) for e in doc.ents if e.label_ == "PERSON" and not self.in_quote(e)
         ]
@@ -62,6 +66,15 @@ class Context:
 
     def token_in_quote(self, token: Any) -> bool:
         return bool(self.quoted[token.idx])
+
+    def in_title(self, token: Any) -> bool:
+        """Inside a short quoted stretch that starts with a capital: a title or name."""
+        if self.quoted[token.idx] != 2:
+            return False
+        start = token.idx
+        while start > 0 and self.quoted[start - 1] == 2:
+            start -= 1
+        return self.body[start : start + 1].isupper()
 
 
 def according_to(tok: Any) -> bool:
@@ -327,7 +340,7 @@ def _described(head: Any, ctx: Context) -> str | None:
     keep = [t for t in _core_tokens(head)]
     for child in head.rights:
         if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
-            keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
+            keep.extend(t for t in _phrase(child) if not ctx.token_in_quote(t) or ctx.in_title(t))
     last = max(t.i for t in keep)
     doc = head.doc
     nxt = doc[last + 1] if last + 1 < len(doc) else None
@@ -342,6 +355,19 @@ def _described(head: Any, ctx: Context) -> str | None:
     first = min(t.i for t in keep)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
     return text if any(c.isalpha() for c in text) else None
+
+
+def _phrase(tok: Any) -> list[Any]:
+    """``tok``'s subtree without the clauses and appositions hung on its nouns:
+    "to Trump" of "a longtime adviser to Trump, who declined to be identified"."""
+    out, stack = [tok], list(tok.children)
+    while stack:
+        t = stack.pop()
+        if t.dep_ in {"relcl", "appos", "advcl", "parataxis"} or t.text in {",", ";", "("}:
+            continue
+        out.append(t)
+        stack.extend(t.children)
+    return out
 
 
 def _known_person(name: str, ctx: Context) -> str | None:

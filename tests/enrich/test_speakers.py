@@ -138,3 +138,25 @@ def test_what_a_verb_acts_on_is_not_its_speaker() -> None:
         'federal pay rates: "I saw how hard it was for the employees."'
     )
     assert _quote(result, "I saw how hard").speaker == "Hillary Clinton"
+
+
+def test_the_cue_against_the_quote_wins_over_one_further_off() -> None:
+    result = _enrich(
+        "Donald Trump and Becky Quick clashed at the debate.",
+        '"I never said that. I never said that," Trump said, after CNBC\'s Becky Quick said '
+        "the front-runner had called Marco Rubio a puppet.",
+    )
+    assert _quote(result, "I never said that").speaker == "Donald Trump"
+
+
+def test_a_described_speaker_keeps_its_phrase_but_not_its_clause() -> None:
+    result = _enrich(
+        "Paul Manafort ran the convention for Donald Trump.",
+        "“Paul’s knowledge is about 20 years old,” said a longtime adviser to Trump, "
+        "who declined to be identified.",
+        "“If we want minority voters to support us, we have to engage them,” wrote the "
+        "authors of the “Growth and Opportunity Project,” giving an example.",
+    )
+    assert _quote(result, "Paul’s knowledge").speaker == "longtime adviser to Trump"
+    speaker = _quote(result, "If we want minority").speaker
+    assert speaker is not None and "Growth and Opportunity Project" in speaker
