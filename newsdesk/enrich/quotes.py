@@ -183,8 +183,11 @@ def _frame(ctx: _Context, q: QuoteSpan) -> list[Any]:
             break
         sent = ctx.doc[sent.end].sent
     # a colon-ended lead-in before, a short "Wi said." after
-    if first.start > 0:
-        prev = ctx.doc[first.start - 1].sent
+    before = first.start - 1
+    while before > 0 and ctx.doc[before].is_space:  # the blank line between paragraphs
+        before -= 1
+    if before >= 0:
+        prev = ctx.doc[before].sent
         opens = q.start - 1 == p_start  # 'Breitbart News responded:' ends the paragraph before
         if (prev.start_char >= p_start or opens) and prev.text.rstrip().endswith(":"):
             sents.insert(0, prev)
@@ -299,7 +302,11 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     return _Attribution(speaker, role, cue_text, cue.i)
 
 
-_LABEL = re.compile(r"(?:^|[.!?][”\"’]?\s+)([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}):\s*$")
+# after a sentence start, or after a dash: "Pollsters agree - Carl Bialik: “...”"
+_LABEL = re.compile(
+    r"(?:^|[.!?][”\"’]?\s+|\s[-–—]\s*)"
+    r"([A-Z][\w.'’-]*(?:\s(?:and\s)?[A-Z][\w.'’-]*){0,3}):\s*$"
+)
 
 
 def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
@@ -356,13 +363,11 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     words of the person the paragraph is about), else the last person named."""
     span = _tokens_between(ctx.doc, q.start, q.end)
     if span is not None and len(span):
-        root = span[0].sent.root
-        for child in root.children:
-            named = child.ent_type_ in {"PERSON", "ORG"} or child.lower_ in PERSON_PRONOUNS
-            if child.dep_ in SUBJECT_DEPS and named and not ctx.token_in_quote(child):
-                speaker, role = _speaker(child, ctx)
-                if speaker:
-                    return _Attribution(speaker, role, None, None)
+        subject = _sentence_subject(span, q, ctx)
+        if subject is not None:
+            speaker, role = _speaker(subject, ctx)
+            if speaker:
+                return _Attribution(speaker, role, None, None)
     floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
     near = before = None
     for start, ent in ctx.persons:
@@ -375,6 +380,38 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     if best is None:
         return None
     return _Attribution(ctx.resolve(best.text), None, None, None)
+
+
+def _sentence_subject(span: Any, q: QuoteSpan, ctx: _Context) -> Any | None:
+    """The subject of the sentence a quote stands in, when it names or describes
+    someone: "Moore thanked him for “stepping up”", "A 2014 House report found “no
+    evidence ...”", "Trump issued a statement saying that Scalia was “...”" (the
+    main clause's subject, not the reported clause's); never a subject that holds
+    the quote ("the cries of “Bitch!” rattled him")."""
+    chain = [span.root, *span.root.ancestors]
+    verbs = [t for t in chain if t.dep_ == "ROOT" or t.tag_.startswith("VB")]
+    verbs = [t for t in verbs if not ctx.token_in_quote(t)]
+    for verb in reversed(verbs):  # the main clause first
+        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        if not subs:
+            continue
+        sub = subs[0]
+        if sub.left_edge.idx <= q.start and sub.right_edge.idx >= q.end - 1:
+            return None  # the quote is part of the subject
+        if _names_or_describes(sub):
+            return sub
+    return None
+
+
+def _names_or_describes(tok: Any) -> bool:
+    if tok.ent_type_ in {"PERSON", "ORG", "NORP"} or tok.lower_ in PERSON_PRONOUNS:
+        return True
+    if tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON", "ORG", "NORP"}:
+        return True
+    # a described source: "The GOP presidential candidate", "A 2014 House report"
+    return tok.tag_ in {"NN", "NNS"} and any(
+        c.dep_ in {"det", "compound", "amod", "poss"} for c in tok.children
+    )
 
 
 def _kind(body: str, q: QuoteSpan, p_start: int) -> str:

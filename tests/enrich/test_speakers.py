@@ -160,3 +160,47 @@ def test_a_described_speaker_keeps_its_phrase_but_not_its_clause() -> None:
     assert _quote(result, "Paul’s knowledge").speaker == "longtime adviser to Trump"
     speaker = _quote(result, "If we want minority").speaker
     assert speaker is not None and "Growth and Opportunity Project" in speaker
+
+
+def test_a_lead_in_ending_the_paragraph_before_with_a_colon() -> None:
+    result = _enrich(
+        "The New York Times made the same charge in February, and Breitbart News responded:",
+        "“If there are people in this country who are that dangerous, the answer is not "
+        "to punish the law-abiding.”",
+    )
+    assert _quote(result, "If there are people").speaker == "Breitbart News"
+
+
+def test_a_speaker_label_after_a_dash() -> None:
+    result = _enrich(
+        "Polls were off in Iowa, and Donald Trump noticed.",
+        "Pollsters agree - Carl Bialik: “Keep on contacting voters as late as possible.” "
+        "Voters were surveyed twice - Frank Newport and Jim Harter: “We found that inspiring "
+        "candidates do best.”",
+    )
+    assert _quote(result, "Keep on contacting").speaker == "Carl Bialik"
+    speaker = _quote(result, "We found that").speaker
+    assert speaker is not None and "Jim Harter" in speaker
+
+
+def test_no_cue_the_main_clause_subject_speaks() -> None:
+    result = _enrich(
+        "Barack Obama announced new gun rules on Tuesday; Donald Trump objected.",
+        "Moore thanked him for “stepping up and taking action when Congress won’t.”",
+        "On Saturday, Trump issued a statement saying that Scalia was “a remarkable person "
+        "and a brilliant justice.”",
+        "A 2014 House Intelligence Committee report found “no evidence that there was a "
+        "stand down order.”",
+    )
+    assert _quote(result, "stepping up").speaker == "Moore"
+    assert _quote(result, "a remarkable person").speaker == "Donald Trump"
+    speaker = _quote(result, "no evidence").speaker
+    assert speaker is not None and "House Intelligence Committee report" in speaker
+
+
+def test_no_cue_a_subject_holding_the_quote_is_not_the_speaker() -> None:
+    result = _enrich(
+        "Jared Sexton attended the rally in Greensboro.",
+        "The cries of “Lock her up now!” rattled Sexton.",
+    )
+    assert _quote(result, "Lock her up").speaker != "cries"
