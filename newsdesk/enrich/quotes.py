@@ -283,7 +283,23 @@ def _adjacent_cue(cues: list[Any], q: QuoteSpan, ctx: _Context) -> Any | None:
     return None
 
 
+# a name signed after the quote with a dash: '“...” ― Jane Doe' (comments, letters, posts)
+_SIGNED = re.compile(
+    r"[”\"][ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})[ \t]*(?:$|\n|[(,.])"
+)
+
+
+def _signed(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
+    found = _SIGNED.match(ctx.body, q.end, min(len(ctx.body), q.end + 80))
+    if found is None or found.group(1).lower() in SKIP_SPEAKERS:
+        return None
+    return _Attribution(ctx.resolve(found.group(1)), None, None, None)
+
+
 def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
+    signed = _signed(q, ctx) if q.closed else None
+    if signed is not None:
+        return signed
     sents = _frame(ctx, q)
     # spaCy's sentences may run across a paragraph break: the cue stays in the quote's
     # paragraph, or in a colon-ended lead-in just before it

@@ -204,3 +204,13 @@ def test_no_cue_a_subject_holding_the_quote_is_not_the_speaker() -> None:
         "The cries of “Lock her up now!” rattled Sexton.",
     )
     assert _quote(result, "Lock her up").speaker != "cries"
+
+
+def test_a_name_signed_after_the_quote_with_a_dash() -> None:
+    result = _enrich(
+        "Readers wrote in about Hillary Clinton's speech.",
+        "“I watched the whole speech and I still do not know what she wants to do.” ― Ann Lee",
+        "“The plan is simply wearing thin with voters.” — and more of the same followed.",
+    )
+    assert _quote(result, "I watched the whole speech").speaker == "Ann Lee"
+    assert _quote(result, "The plan is simply").speaker != "and"
