@@ -162,6 +162,7 @@ class _Attribution:
     role: str | None
     cue: str | None
     cue_index: int | None  # token index of the cue, to group quotes by it
+    loose: bool = False  # a cue in a later sentence, not tied to the quote
 
 
 def _tokens_between(doc: Any, start: int, end: int) -> Any:
@@ -308,14 +309,24 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
         low = min(low, sents[0].start_char)
     p_end = ctx.paragraphs[q.paragraph][1]
     listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
-    cue = _adjacent_cue(listed, q, ctx) or _choose_cue(listed, q)
+    adjacent = _adjacent_cue(listed, q, ctx)
+    cue = adjacent or _choose_cue(listed, q)
     cue = cue or _choose_cue(_edge_verbs(q, ctx), q)
     if cue is None:
         return _label(q, ctx)
     subject = _subject(cue, ctx, (q.start, q.end))
     speaker, role = _speaker(subject, ctx) if subject is not None else (None, None)
     cue_text = "according to" if cue.lower_ == "according" else cue.text
-    return _Attribution(speaker, role, cue_text, cue.i)
+    # '“A,” Clinton told reporters. “B.” Clinton left, but members told The Post ...':
+    # a whole sentence quoted, its cue in a later sentence it is no part of
+    loose = (
+        adjacent is None
+        and cue.idx >= q.end
+        and ctx.body[q.end - 1 : q.end] in {".", "!", "?"}
+        and len(ctx.body[q.end : cue.idx].split()) > 8
+        and not _governs(cue, q)
+    )
+    return _Attribution(speaker, role, cue_text, cue.i, loose)
 
 
 # after a sentence start, or after a dash: "Pollsters agree - Carl Bialik: “...”"
@@ -459,6 +470,8 @@ def find_quotes(doc: Any, body: str, resolve: Resolver) -> list[Quote]:
         kind = _kind(body, q, p_start)
         att = _attribute(q, ctx)
         opens_paragraph = q.start - 1 == p_start
+        if att is not None and att.loose and last is not None and last_paragraph == q.paragraph:
+            att = last  # the quote before it in the paragraph, with its speaker, goes on
         if att is None and last is not None:
             same_para = last_paragraph == q.paragraph
             next_para = last_paragraph == q.paragraph - 1 and opens_paragraph

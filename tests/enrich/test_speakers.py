@@ -214,3 +214,13 @@ def test_a_name_signed_after_the_quote_with_a_dash() -> None:
     )
     assert _quote(result, "I watched the whole speech").speaker == "Ann Lee"
     assert _quote(result, "The plan is simply").speaker != "and"
+
+
+def test_a_cue_sentences_later_does_not_take_the_quote_from_its_speaker() -> None:
+    result = _enrich(
+        "“We are going to win this election,” Hillary Clinton told reporters as she left "
+        "the meeting. “We are going to take back the House and the Senate.” Clinton did "
+        "not stop to answer questions, but at least a dozen members of Congress told "
+        "reporters she thinks the House is within reach."
+    )
+    assert _quote(result, "We are going to take back").speaker == "Hillary Clinton"
