@@ -196,11 +196,13 @@ def _name_left_of(cue: Any, ctx: Context) -> Any | None:
     The leftmost person wins (the subject comes first), else a proper noun; a
     person within 25 words of the cue before one further away ("Trump, the
     frontrunner ... after winning the primaries, said")."""
-    for reach in (25, 40):
-        found = _name_in_reach(cue, ctx, reach)
-        if found is not None:
-            return found
-    return None
+    near = _name_in_reach(cue, ctx, 25)
+    if near is not None and near.ent_type_ == "PERSON":
+        return near
+    far = _name_in_reach(cue, ctx, 40)
+    if far is not None and far.ent_type_ == "PERSON":
+        return far
+    return near
 
 
 def _name_in_reach(cue: Any, ctx: Context, reach: int) -> Any | None:
