@@ -378,7 +378,10 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
                     for c in tok.children
                     if c.dep_ in SUBJECT_DEPS and j <= c.i < tok.i and _names_someone(c)
                 ]
-                if subs or tok.lower_ in CUE_WORDS:
+                # inverted, '“...,” opined Cleveland’s Plain Dealer': the verb first
+                after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                inverted = tok.i == j and after is not None and _names_someone(after)
+                if subs or tok.lower_ in CUE_WORDS or (inverted and tok.tag_ in {"VBD", "VBZ"}):
                     out.append(tok)
                 break
     return out

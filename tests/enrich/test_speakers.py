@@ -224,3 +224,23 @@ def test_a_cue_sentences_later_does_not_take_the_quote_from_its_speaker() -> Non
         "reporters she thinks the House is within reach."
     )
     assert _quote(result, "We are going to take back").speaker == "Hillary Clinton"
+
+
+def test_an_unlisted_verb_before_its_subject_right_after_the_quote() -> None:
+    result = _enrich(
+        "Barack Obama praised Muslim athletes in his speech; Donald Trump disagreed.",
+        "“What sport is he talking about, and who? Is he profiling?” reacted Trump.",
+        "“A person and a personal senator are not the same thing,” Mitt Romney said.",
+    )
+    assert _quote(result, "What sport is he").speaker == "Donald Trump"
+    assert _quote(result, "A person and a personal").speaker == "Mitt Romney"
+
+
+def test_a_person_further_before_the_cue_beats_a_nearer_organisation() -> None:
+    result = _enrich(
+        "“Very good reporter, very good reporter this guy,” Donald Trump, the 2016 GOP "
+        "presidential frontrunner nationally and current polling leader in South Carolina by "
+        "a wide margin after winning the New Hampshire primaries, said when Boyle asked him "
+        "a question."
+    )
+    assert _quote(result, "Very good reporter").speaker == "Donald Trump"
