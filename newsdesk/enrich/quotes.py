@@ -349,8 +349,15 @@ def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     span = _tokens_between(ctx.doc, q.start - 1, q.start)
     if span is None or span.start == 0:
         return None
-    root = ctx.doc[span.start - 1].sent.root
-    subs = [c for c in root.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+    # the lead-in's verb: up from the colon, outside the quote (the parser may hang
+    # the lead-in on the quoted sentence)
+    colon = ctx.doc[span.start - 1]
+    subs = []
+    for verb in [colon, *colon.ancestors]:  # the main clause's subject wins
+        if ctx.token_in_quote(verb) or verb.idx >= q.start:
+            continue
+        found = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        subs = found or subs
     if not subs or subs[0].idx < p_start:
         return None
     speaker, role = _speaker(subs[0], ctx)
