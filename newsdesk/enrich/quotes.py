@@ -311,7 +311,7 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
     adjacent = _adjacent_cue(listed, q, ctx)
     cue = adjacent or _choose_cue(listed, q)
-    cue = cue or _choose_cue(_edge_verbs(q, ctx), q)
+    cue = cue or _choose_cue(_edge_verbs(q, ctx), q) or _as_clause(q, ctx)
     if cue is None:
         return _label(q, ctx)
     subject = _subject(cue, ctx, (q.start, q.end))
@@ -362,6 +362,30 @@ def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
         return None
     speaker, role = _speaker(subs[0], ctx)
     return _Attribution(speaker, role, None, None) if speaker else None
+
+
+def _as_clause(q: QuoteSpan, ctx: _Context) -> Any | None:
+    """'As Vulture put it, “...”', 'As the Rainmakers sang, "..."': the verb of an
+    "as" clause just before the quote, with its subject, reports it."""
+    span = _tokens_between(ctx.doc, q.start, q.end)
+    if span is None or len(span) == 0:
+        return None
+    p_start = ctx.paragraphs[q.paragraph][0]
+    for tok in reversed(ctx.doc[max(0, span.start - 12) : span.start]):
+        if tok.idx < p_start or ctx.token_in_quote(tok):
+            break
+        verb = tok.head
+        before = ctx.doc[tok.i - 1] if tok.i > 0 else None
+        # it opens its sentence: "As X put it, “...”", "~ As Vulture put it, “...”"
+        opens = before is None or tok.i == tok.sent.start or before.text in {"~", "—", "-", ":"}
+        reports = verb.tag_.startswith("VB") and verb.i < span.start
+        if tok.lower_ == "as" and opens and reports and _has_subject(verb):
+            return verb
+    return None
+
+
+def _has_subject(verb: Any) -> bool:
+    return any(c.dep_ in SUBJECT_DEPS for c in verb.children)
 
 
 def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:

@@ -244,3 +244,24 @@ def test_a_person_further_before_the_cue_beats_a_nearer_organisation() -> None:
         "a question."
     )
     assert _quote(result, "Very good reporter").speaker == "Donald Trump"
+
+
+def test_a_colon_lead_in_speaks_even_when_parsed_into_the_quote() -> None:
+    result = _enrich(
+        "Donald Trump kept attacking his former rivals this week.",
+        "Senate Majority Leader Mitch McConnell, R-Ky., delivered a blunt message to Trump: "
+        '"It is time to quit attacking various people that you competed with and get on '
+        'message."',
+    )
+    assert _quote(result, "It is time to quit").speaker == "Mitch McConnell"
+
+
+def test_as_someone_put_it() -> None:
+    result = _enrich(
+        "Justin Bieber has finally dethroned Adele, and Ted Cruz noticed.",
+        "As Vulture put it, “Hello, it is the Biebs.”",
+        '"The bullying," Chris Wallace said, as the crowd cheered. "The greed and the '
+        'showing off."',
+    )
+    assert _quote(result, "Hello, it is the Biebs").speaker == "Vulture"
+    assert _quote(result, "The greed and the").speaker == "Chris Wallace"
