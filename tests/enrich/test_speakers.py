@@ -265,3 +265,14 @@ def test_as_someone_put_it() -> None:
     )
     assert _quote(result, "Hello, it is the Biebs").speaker == "Vulture"
     assert _quote(result, "The greed and the").speaker == "Chris Wallace"
+
+
+def test_a_cue_inside_what_another_cue_reports_gives_way() -> None:
+    result = _enrich(
+        "Donald Trump spoke to Fox on Friday.",
+        "At one point, Trump said Fox executives were calling “every 15 minutes.”",
+        "Law enforcement sources have said the suspect said “no more baby parts” to officers.",
+    )
+    assert _quote(result, "every 15 minutes").speaker == "Donald Trump"
+    speaker = _quote(result, "no more baby parts").speaker
+    assert speaker is not None and "Law enforcement sources" in speaker
