@@ -215,14 +215,24 @@ def has_name(source: str) -> bool:
     return any(w[:1].isupper() and w.lower() not in NOT_NAMES for w in source.split())
 
 
+NAME_WORD = re.compile(r"[\w.’'-]+")
+
+
 def name_words(text: str | None) -> set[str]:
+    """The predicted speaker's capitalised name words."""
     if not text:
         return set()
     return {
         w.strip(".,’'s").lower()
-        for w in re.findall(r"[\w.’'-]+", text)
+        for w in NAME_WORD.findall(text)
         if w[:1].isupper() and w.lower() not in NOT_NAMES
     } - {""}
+
+
+def source_words(source: str) -> set[str]:
+    """Every word of a gold Source, cut into words as the prediction is (so
+    '(R-WI)', '“Scandal,”' or 'CNN/ORC' are words, not held to their punctuation)."""
+    return {w.strip(".,’'s").lower() for w in NAME_WORD.findall(source)} - {""}
 
 
 def score(gold: list[Gold], preds: list[Pred]) -> Tally:
@@ -245,8 +255,7 @@ def score(gold: list[Gold], preds: list[Pred]) -> Tally:
         tally.matched += 1
         if has_name(g.source):
             tally.named += 1
-            sw = {w.strip(".,’'s").lower() for w in g.source.split()}
-            if name_words(preds[best].speaker) & sw:
+            if name_words(preds[best].speaker) & source_words(g.source):
                 tally.speaker_ok += 1
     return tally
 

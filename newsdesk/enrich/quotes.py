@@ -167,6 +167,7 @@ class _Attribution:
     cue: str | None
     cue_index: int | None  # token index of the cue, to group quotes by it
     how: str = "listed"  # how it was found: listed, edge, label, colon (see quote_filter)
+    loose: bool = False  # a cue in a later sentence, not tied to the quote
 
 
 def _tokens_between(doc: Any, start: int, end: int) -> Any:
@@ -188,8 +189,11 @@ def _frame(ctx: _Context, q: QuoteSpan) -> list[Any]:
             break
         sent = ctx.doc[sent.end].sent
     # a colon-ended lead-in before, a short "Wi said." after
-    if first.start > 0:
-        prev = ctx.doc[first.start - 1].sent
+    before = first.start - 1
+    while before > 0 and ctx.doc[before].is_space:  # the blank line between paragraphs
+        before -= 1
+    if before >= 0:
+        prev = ctx.doc[before].sent
         opens = q.start - 1 == p_start  # 'Breitbart News responded:' ends the paragraph before
         if (prev.start_char >= p_start or opens) and prev.text.rstrip().endswith(":"):
             sents.insert(0, prev)
@@ -248,7 +252,60 @@ def _choose_cue(cues: list[Any], q: QuoteSpan) -> Any | None:
     return min(pool, key=distance)
 
 
+def _adjacent_cue(cues: list[Any], q: QuoteSpan, ctx: _Context) -> Any | None:
+    """A cue written against the quote: after it ('“...,” Trump said', '“...?” asked
+    the boy', only a subject between) or just before its opening mark ('Beck joked,
+    “...”'). It wins over a cue further off that the parser hangs the quote on
+    ('“...,” Trump said, after Becky Quick said ...')."""
+    if not cues:
+        return None
+    doc, found = ctx.doc, {c.i for c in cues}
+    span = _tokens_between(doc, q.start, q.end)
+    if span is None or len(span) == 0:
+        return None
+    p_start = ctx.paragraphs[q.paragraph][0]
+    whole = _kind(ctx.body, q, p_start) == "direct"  # not words woven into a sentence
+    if whole and not {",", "?", "!"}.isdisjoint(ctx.body[q.end - 1 : q.end + 2]):
+        k = span.end
+        while k < len(doc) and (doc[k].is_punct or doc[k].is_space) and k - span.end < 3:
+            k += 1
+        for tok in doc[k : min(k + 8, len(doc))]:
+            if tok.i in found:
+                return tok
+            if tok.is_quote or ctx.token_in_quote(tok) or tok.tag_.startswith("VB"):
+                break
+            if tok.is_punct and tok.text not in {",", "-"}:
+                break
+    k = span.start - 1
+    while k >= 0 and doc[k].is_quote:
+        k -= 1
+    if k < 0 or doc[k].text not in {",", ":"}:
+        return None
+    for tok in reversed(doc[max(0, k - 4) : k]):
+        if tok.i in found:
+            return tok
+        if tok.is_quote or ctx.token_in_quote(tok) or tok.tag_.startswith("VB"):
+            break
+    return None
+
+
+# a name signed after the quote with a dash: '“...” ― Jane Doe' (comments, letters, posts)
+_SIGNED = re.compile(
+    r"[”\"][ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})[ \t]*(?:$|\n|[(,.])"
+)
+
+
+def _signed(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
+    found = _SIGNED.match(ctx.body, q.end, min(len(ctx.body), q.end + 80))
+    if found is None or found.group(1).lower() in SKIP_SPEAKERS:
+        return None
+    return _Attribution(ctx.resolve(found.group(1)), None, None, None, "label")
+
+
 def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
+    signed = _signed(q, ctx) if q.closed else None
+    if signed is not None:
+        return signed
     sents = _frame(ctx, q)
     # spaCy's sentences may run across a paragraph break: the cue stays in the quote's
     # paragraph, or in a colon-ended lead-in just before it
@@ -257,18 +314,34 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
         low = min(low, sents[0].start_char)
     p_end = ctx.paragraphs[q.paragraph][1]
     listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
-    cue, how = _choose_cue(listed, q), "listed"
+    adjacent = _adjacent_cue(listed, q, ctx)
+    cue, how = adjacent or _outer_cue(_choose_cue(listed, q), listed), "listed"
     if cue is None:
         cue, how = _choose_cue(_edge_verbs(q, ctx), q), "edge"
     if cue is None:
+        cue, how = _as_clause(q, ctx), "listed"
+    if cue is None:
         return _label(q, ctx)
-    subject = _subject(cue, ctx)
+    subject = _subject(cue, ctx, (q.start, q.end))
     speaker, role = _speaker(subject, ctx) if subject is not None else (None, None)
     cue_text = "according to" if cue.lower_ == "according" else cue.text
-    return _Attribution(speaker, role, cue_text, cue.i, how)
+    # '“A,” Clinton told reporters. “B.” Clinton left, but members told The Post ...':
+    # a whole sentence quoted, its cue in a later sentence it is no part of
+    loose = (
+        adjacent is None
+        and cue.idx >= q.end
+        and ctx.body[q.end - 1 : q.end] in {".", "!", "?"}
+        and len(ctx.body[q.end : cue.idx].split()) > 8
+        and not _governs(cue, q)
+    )
+    return _Attribution(speaker, role, cue_text, cue.i, how, loose)
 
 
-_LABEL = re.compile(r"(?:^|[.!?][”\"’]?\s+)([A-Z][\w.'’-]*(?:\s[A-Z][\w.'’-]*){0,3}):\s*$")
+# after a sentence start, or after a dash: "Pollsters agree - Carl Bialik: “...”"
+_LABEL = re.compile(
+    r"(?:^|[.!?][”\"’]?\s+|\s[-–—]\s*)"
+    r"([A-Z][\w.'’-]*(?:\s(?:and\s)?[A-Z][\w.'’-]*){0,3}):\s*$"
+)
 
 
 def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
@@ -284,12 +357,57 @@ def _label(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     span = _tokens_between(ctx.doc, q.start - 1, q.start)
     if span is None or span.start == 0:
         return None
-    root = ctx.doc[span.start - 1].sent.root
-    subs = [c for c in root.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+    # the lead-in's verb: up from the colon, outside the quote (the parser may hang
+    # the lead-in on the quoted sentence)
+    colon = ctx.doc[span.start - 1]
+    subs = []
+    for verb in [colon, *colon.ancestors]:  # the main clause's subject wins
+        if ctx.token_in_quote(verb) or verb.idx >= q.start:
+            continue
+        found = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        subs = found or subs
     if not subs or subs[0].idx < p_start:
         return None
     speaker, role = _speaker(subs[0], ctx)
     return _Attribution(speaker, role, None, None, "colon") if speaker else None
+
+
+def _outer_cue(cue: Any | None, listed: list[Any]) -> Any | None:
+    """A cue inside what another cue reports gives way to it: in "Trump said Fox
+    executives were calling “every 15 minutes”" the words are Trump's report."""
+    if cue is None:
+        return None
+    ids = {c.i for c in listed}
+    child = cue
+    for anc in cue.ancestors:
+        if anc.i in ids and child.dep_ == "ccomp":
+            cue = anc
+        child = anc
+    return cue
+
+
+def _as_clause(q: QuoteSpan, ctx: _Context) -> Any | None:
+    """'As Vulture put it, “...”', 'As the Rainmakers sang, "..."': the verb of an
+    "as" clause just before the quote, with its subject, reports it."""
+    span = _tokens_between(ctx.doc, q.start, q.end)
+    if span is None or len(span) == 0:
+        return None
+    p_start = ctx.paragraphs[q.paragraph][0]
+    for tok in reversed(ctx.doc[max(0, span.start - 12) : span.start]):
+        if tok.idx < p_start or ctx.token_in_quote(tok):
+            break
+        verb = tok.head
+        before = ctx.doc[tok.i - 1] if tok.i > 0 else None
+        # it opens its sentence: "As X put it, “...”", "~ As Vulture put it, “...”"
+        opens = before is None or tok.i == tok.sent.start or before.text in {"~", "—", "-", ":"}
+        reports = verb.tag_.startswith("VB") and verb.i < span.start
+        if tok.lower_ == "as" and opens and reports and _has_subject(verb):
+            return verb
+    return None
+
+
+def _has_subject(verb: Any) -> bool:
+    return any(c.dep_ in SUBJECT_DEPS for c in verb.children)
 
 
 def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
@@ -313,7 +431,10 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
                     for c in tok.children
                     if c.dep_ in SUBJECT_DEPS and j <= c.i < tok.i and _names_someone(c)
                 ]
-                if subs or tok.lower_ in CUE_WORDS:
+                # inverted, '“...,” opined Cleveland’s Plain Dealer': the verb first
+                after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                inverted = tok.i == j and after is not None and _names_someone(after)
+                if subs or tok.lower_ in CUE_WORDS or (inverted and tok.tag_ in {"VBD", "VBZ"}):
                     out.append(tok)
                 break
     return out
@@ -325,13 +446,11 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     words of the person the paragraph is about), else the last person named."""
     span = _tokens_between(ctx.doc, q.start, q.end)
     if span is not None and len(span):
-        root = span[0].sent.root
-        for child in root.children:
-            named = child.ent_type_ in {"PERSON", "ORG"} or child.lower_ in PERSON_PRONOUNS
-            if child.dep_ in SUBJECT_DEPS and named and not ctx.token_in_quote(child):
-                speaker, role = _speaker(child, ctx)
-                if speaker:
-                    return _Attribution(speaker, role, None, None, "subject")
+        subject = _sentence_subject(span, q, ctx)
+        if subject is not None:
+            speaker, role = _speaker(subject, ctx)
+            if speaker:
+                return _Attribution(speaker, role, None, None, "subject")
     floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
     near = before = None
     for start, ent in ctx.persons:
@@ -344,6 +463,38 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     if best is None:
         return None
     return _Attribution(ctx.resolve(best.text), None, None, None, "fallback")
+
+
+def _sentence_subject(span: Any, q: QuoteSpan, ctx: _Context) -> Any | None:
+    """The subject of the sentence a quote stands in, when it names or describes
+    someone: "Moore thanked him for “stepping up”", "A 2014 House report found “no
+    evidence ...”", "Trump issued a statement saying that Scalia was “...”" (the
+    main clause's subject, not the reported clause's); never a subject that holds
+    the quote ("the cries of “Bitch!” rattled him")."""
+    chain = [span.root, *span.root.ancestors]
+    verbs = [t for t in chain if t.dep_ == "ROOT" or t.tag_.startswith("VB")]
+    verbs = [t for t in verbs if not ctx.token_in_quote(t)]
+    for verb in reversed(verbs):  # the main clause first
+        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        if not subs:
+            continue
+        sub = subs[0]
+        if sub.left_edge.idx <= q.start and sub.right_edge.idx >= q.end - 1:
+            return None  # the quote is part of the subject
+        if _names_or_describes(sub):
+            return sub
+    return None
+
+
+def _names_or_describes(tok: Any) -> bool:
+    if tok.ent_type_ in {"PERSON", "ORG", "NORP"} or tok.lower_ in PERSON_PRONOUNS:
+        return True
+    if tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON", "ORG", "NORP"}:
+        return True
+    # a described source: "The GOP presidential candidate", "A 2014 House report"
+    return tok.tag_ in {"NN", "NNS"} and any(
+        c.dep_ in {"det", "compound", "amod", "poss"} for c in tok.children
+    )
 
 
 def _kind(body: str, q: QuoteSpan, p_start: int) -> str:
@@ -391,6 +542,8 @@ def quote_candidates(
         kind = _kind(body, q, p_start)
         att = _attribute(q, ctx)
         opens_paragraph = q.start - 1 == p_start
+        if att is not None and att.loose and last is not None and last_paragraph == q.paragraph:
+            att = last  # the quote before it in the paragraph, with its speaker, goes on
         if att is None and last is not None:
             same_para = last_paragraph == q.paragraph
             next_para = last_paragraph == q.paragraph - 1 and opens_paragraph

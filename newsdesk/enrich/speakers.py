@@ -24,6 +24,7 @@ SKIP_SPEAKERS = frozenset({"i", "we", "you", "they", "who", "which", "that", "th
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
 CORE_DROP_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advmod", "prep"})
+TITLE_WORDS = 6
 Resolver = Callable[[str], str]
 
 
@@ -48,7 +49,10 @@ class Context:
         self.paragraph_starts = [start for start, _end in self.paragraphs]
         self.quoted = bytearray(len(body) + 1)
         for q in spans:
-            self.quoted[q.start : q.end] = b"\x01" * (q.end - q.start)
+            # 2: a short quoted name inside a phrase ('the authors of the “Growth and
+            # Opportunity Project”'), which a described speaker may hold
+            short = len(body[q.start : q.end].split()) <= TITLE_WORDS
+            self.quoted[q.start : q.end] = (b"\x02" if short else b"\x01") * (q.end - q.start)
         self.persons = [
             (e.start_char, e) for e in doc.ents if e.label_ == "PERSON" and not self.in_quote(e)
         ]
@@ -63,24 +67,38 @@ class Context:
     def token_in_quote(self, token: Any) -> bool:
         return bool(self.quoted[token.idx])
 
+    def in_title(self, token: Any) -> bool:
+        """Inside a short quoted stretch that starts with a capital: a title or name."""
+        if self.quoted[token.idx] != 2:
+            return False
+        start = token.idx
+        while start > 0 and self.quoted[start - 1] == 2:
+            start -= 1
+        return self.body[start : start + 1].isupper()
+
 
 def according_to(tok: Any) -> bool:
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     return tok.lower_ == "according" and nxt is not None and nxt.lower_ == "to"
 
 
-def subject_of(cue: Any, ctx: Context) -> Any | None:
-    """The speaker token of a cue verb (or of "according to")."""
+def subject_of(cue: Any, ctx: Context, quote: tuple[int, int] | None = None) -> Any | None:
+    """The speaker token of a cue verb (or of "according to").
+
+    ``quote`` is the (start, end) of the quote the cue reports, when there is one:
+    a subject on the far side of it from the cue belongs to the quoted sentence,
+    which the parser often runs into the attribution ("The rejection signals
+    “the end,” said Wilders": *rejection* is not the speaker)."""
     if cue.lower_ == "according":
         to = ctx.doc[cue.i + 1]
         objs = [c for c in to.children if c.dep_ == "pobj"]
         return objs[0] if objs else None
     verb = cue
-    if cue.dep_ in {"advcl", "conj", "xcomp"}:
+    if cue.dep_ in {"advcl", "conj", "xcomp"} and not _subjects(cue, ctx, quote):
         # "..., adding, “...”" hangs off the reported clause: the speaker is the
         # subject of the reporting verb above it, not of that clause
         for anc in cue.ancestors:
-            if anc.lower_ in CUE_WORDS and any(c.dep_ in SUBJECT_DEPS for c in anc.children):
+            if anc.lower_ in CUE_WORDS and _subjects(anc, ctx, quote):
                 verb = anc
                 break
     for _ in range(4):
@@ -89,35 +107,108 @@ def subject_of(cue: Any, ctx: Context) -> Any | None:
         objs = [c for c in agents[0].children if c.dep_ == "pobj"] if agents else []
         if objs and not ctx.token_in_quote(objs[0]):
             return objs[0]
-        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        subs = _subjects(verb, ctx, quote)
         if subs:
             return subs[0]
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
             verb = verb.head
             continue
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i:
+            # "Husted continued by saying", "Braynard is quoted as saying"
+            verb = verb.head.head
+            continue
         break
     left = _name_left_of(cue, ctx)
     if left is not None:
         return left
-    # inverted or misparsed: "..., said Go Myong-hyun, a defense expert"
-    if cue.i + 1 < len(ctx.doc):
-        nxt = ctx.doc[cue.i + 1]
-        if nxt.dep_ in {"dobj", "dative", "iobj"}:  # "told AFP": the listener
-            return None
-        if nxt.pos_ == "PROPN" or nxt.ent_type_ in NAME_LABELS or is_name_word(nxt):
-            return nxt
-        if nxt.lower_ in {"the", "a", "an"} and cue.i + 2 < len(ctx.doc):
-            return ctx.doc[cue.i + 2]
+    return _name_after(cue, ctx)
+
+
+LISTENER_VERBS = frozenset(
+    [
+        "told",
+        "tell",
+        "tells",
+        "telling",
+        "asked",
+        "ask",
+        "asks",
+        "asking",
+        "urged",
+        "urges",
+        "urging",
+        "warned",
+        "warns",
+        "warning",
+    ]
+)
+
+
+def _subjects(verb: Any, ctx: Context, quote: tuple[int, int] | None) -> list[Any]:
+    """The verb's subjects outside quotes, nearest the verb first, leaving out one
+    on the far side of ``quote`` from the verb."""
+    subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+    if quote is not None:
+        start, end = quote
+        subs = [
+            c
+            for c in subs
+            if not (c.idx < start and verb.idx >= end) and not (c.idx >= end and verb.idx < start)
+        ]
+    return sorted(subs, key=lambda c: abs(c.i - verb.i))
+
+
+def _name_after(cue: Any, ctx: Context) -> Any | None:
+    """Inverted or misparsed: "..., said Go Myong-hyun, a defense expert", "said
+    retired neurosurgeon Ben Carson", "added another New Hampshire Democrat";
+    never the listener ("told AFP")."""
+    doc = ctx.doc
+    if cue.i + 1 >= len(doc):
+        return None
+    nxt = doc[cue.i + 1]
+    inverted = cue.i > 0 and (doc[cue.i - 1].is_punct or doc[cue.i - 1].is_quote)
+    if nxt.dep_ in {"dobj", "dative", "iobj"} and (cue.lower_ in LISTENER_VERBS or not inverted):
+        return None  # "told AFP", "recalled the freeze": what the verb acts on
+    # the noun phrase right after the verb, up to its first comma or stop
+    phrase = []
+    for tok in doc[cue.i + 1 : min(cue.i + 9, len(doc))]:
+        if tok.is_punct and tok.text != "-" or tok.is_space or ctx.token_in_quote(tok):
+            break
+        if tok.tag_.startswith("VB") and tok.dep_ != "amod" or tok.tag_ in {"IN", "WDT", "WP"}:
+            break
+        phrase.append(tok)
+    people = [t for t in phrase if t.ent_type_ == "PERSON"]
+    if people and inverted:
+        return people[0]
+    if nxt.pos_ == "PROPN" or nxt.ent_type_ in NAME_LABELS or is_name_word(nxt):
+        return nxt
+    nouns = [t for t in phrase if t.tag_.startswith("NN")]
+    if inverted and phrase and phrase[0].tag_ in {"DT", "JJ", "VBN", "CD"} and nouns:
+        return nouns[-1]
+    if nxt.lower_ in {"the", "a", "an"} and cue.i + 2 < len(doc):
+        return doc[cue.i + 2]
     return None
 
 
 def _name_left_of(cue: Any, ctx: Context) -> Any | None:
     """A name the parser failed to tie to the cue, between the quote and it:
     "“...,” Ramos, 58, told AFP" or "Harry Bond, 30, of Raleigh, ..., said".
-    The leftmost person wins (the subject comes first), else a proper noun."""
+    The leftmost person wins (the subject comes first), else a proper noun; a
+    person within 25 words of the cue before one further away ("Trump, the
+    frontrunner ... after winning the primaries, said")."""
+    near = _name_in_reach(cue, ctx, 25)
+    if near is not None and near.ent_type_ == "PERSON":
+        return near
+    far = _name_in_reach(cue, ctx, 40)
+    if far is not None and far.ent_type_ == "PERSON":
+        return far
+    return near
+
+
+def _name_in_reach(cue: Any, ctx: Context, reach: int) -> Any | None:
     doc = ctx.doc
     i = cue.i - 1
-    stop = max(cue.sent.start, cue.i - 25)
+    stop = max(cue.sent.start, cue.i - reach)
     while i >= stop and not ctx.token_in_quote(doc[i]) and not doc[i].is_quote:
         i -= 1
     segment = [t for t in doc[i + 1 : cue.i] if not t.is_punct]
@@ -211,6 +302,10 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
         for tok in name_span:
             role = role or _role(tok, ctx)
         label = token.ent_type_
+        if label == "NORP" and any(c.dep_ == "det" for c in token.children):
+            # "another New Hampshire Democrat": one member of a group, described
+            core = _core_tokens(token)
+            return strip_det(text_of(doc, core[0].i, core[-1].i + 1)) or None, role
         if label in {"ORG", "NORP", "GPE"}:
             person = _known_person(name_span.text, ctx)
             if person:  # "Husted said": NER often calls a lone surname an ORG
@@ -247,7 +342,7 @@ def _described(head: Any, ctx: Context) -> str | None:
     keep = [t for t in _core_tokens(head)]
     for child in head.rights:
         if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
-            keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
+            keep.extend(t for t in _phrase(child) if not ctx.token_in_quote(t) or ctx.in_title(t))
     last = max(t.i for t in keep)
     doc = head.doc
     nxt = doc[last + 1] if last + 1 < len(doc) else None
@@ -262,6 +357,19 @@ def _described(head: Any, ctx: Context) -> str | None:
     first = min(t.i for t in keep)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
     return text if any(c.isalpha() for c in text) else None
+
+
+def _phrase(tok: Any) -> list[Any]:
+    """``tok``'s subtree without the clauses and appositions hung on its nouns:
+    "to Trump" of "a longtime adviser to Trump, who declined to be identified"."""
+    out, stack = [tok], list(tok.children)
+    while stack:
+        t = stack.pop()
+        if t.dep_ in {"relcl", "appos", "advcl", "parataxis"} or t.text in {",", ";", "("}:
+            continue
+        out.append(t)
+        stack.extend(t.children)
+    return out
 
 
 def _known_person(name: str, ctx: Context) -> str | None:
