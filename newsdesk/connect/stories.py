@@ -42,7 +42,6 @@ import numpy as np
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
-from scipy.stats import hypergeom
 
 from .features import Vector, add_into, dot, top_terms
 
@@ -208,9 +207,9 @@ def split_topic(members: list[Member], params: StoryParams) -> list[list[Member]
     """The stories inside one topic: recursive bisection on locally re-weighted vectors."""
     if len(members) < 2 * params.min_side:
         return [members]
-    sims = _local_similarities([m.vector for m in members])
-    presence = _presence([m.vector for m in members])
-    groups = _bisect(sims, presence, np.arange(len(members)), params)
+    terms = _term_matrix([m.vector for m in members])
+    sims = _cosines(terms)
+    groups = _bisect(sims, terms, np.arange(len(members)), params)
     labels = np.empty(len(members), dtype=np.int64)
     for g, group in enumerate(groups):
         labels[group] = g
@@ -242,6 +241,11 @@ def _reassign(sims: np.ndarray, labels: np.ndarray, rounds: int) -> np.ndarray:
 
 def _local_similarities(vectors: list[Vector]) -> np.ndarray:
     """Cosine similarities after damping features common across the whole topic."""
+    return _cosines(_term_matrix(vectors))
+
+
+def _term_matrix(vectors: list[Vector]) -> sparse.csr_matrix:
+    """Articles x features, the vectors' weights (a zero weight is never stored)."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -253,33 +257,27 @@ def _local_similarities(vectors: list[Vector]) -> np.ndarray:
             vals.append(weight)
     n = len(vectors)
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
-    df = np.bincount(matrix.indices, minlength=len(vocab))
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _cosines(matrix: sparse.csr_matrix) -> np.ndarray:
+    """Cosines of the rows after damping features common across the whole topic."""
+    n = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     matrix = matrix.multiply(np.log((1.0 + n) / (1.0 + df))).tocsr()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     matrix = sparse.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ matrix
     return (matrix @ matrix.T).toarray()
 
 
-def _presence(vectors: list[Vector]) -> sparse.csr_matrix:
-    """Which article has which feature (0/1), for :func:`split_evidence`."""
-    vocab: dict[str, int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    for i, vec in enumerate(vectors):
-        for term in vec:
-            rows.append(i)
-            cols.append(vocab.setdefault(term, len(vocab)))
-    ones = np.ones(len(rows), dtype=np.int32)
-    return sparse.csr_matrix((ones, (rows, cols)), shape=(len(vectors), len(vocab)))
-
-
 def _bisect(
-    sims: np.ndarray, presence: sparse.csr_matrix, idx: np.ndarray, params: StoryParams
+    sims: np.ndarray, terms: sparse.csr_matrix, idx: np.ndarray, params: StoryParams
 ) -> list[np.ndarray]:
     stack, done = [idx], []
     while stack:
         part = stack.pop()
-        halves = _halves(sims, presence, part, params)
+        halves = _halves(sims, terms, part, params)
         if halves is None:
             done.append(part)
         else:
@@ -288,7 +286,7 @@ def _bisect(
 
 
 def _halves(
-    sims: np.ndarray, presence: sparse.csr_matrix, part: np.ndarray, params: StoryParams
+    sims: np.ndarray, terms: sparse.csr_matrix, part: np.ndarray, params: StoryParams
 ) -> tuple[np.ndarray, np.ndarray] | None:
     """Split ``part`` in two if its best bisection separates two events.
 
@@ -310,7 +308,7 @@ def _halves(
     by_ratio = not len(out) and _ratio(sub, a, b) < params.split_ratio
     if not by_ratio and not (
         params.evidence_p > 0
-        and split_evidence(presence[part[a]], presence[part[b]], params) >= params.evidence_features
+        and split_evidence(terms[part[a]], terms[part[b]], params) >= params.evidence_features
     ):
         return None
     if len(out):  # an outlier goes with the half it is closer to
@@ -355,31 +353,40 @@ def _ratio(sub: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
     return between / within if within > 0 else math.inf
 
 
-def split_evidence(side_a: sparse.spmatrix, side_b: sparse.spmatrix, params: StoryParams) -> int:
+def split_evidence(
+    side_a: sparse.csr_matrix, side_b: sparse.csr_matrix, params: StoryParams
+) -> int:
     """How many features back a bisection: each mostly on one side, rare on the other.
 
-    ``side_a``/``side_b`` are 0/1 article x feature matrices of the two halves
-    (same columns).  A feature counts when the share of one half having it
-    exceeds the other's by :attr:`StoryParams.evidence_gap` and the
-    hypergeometric test (could a random half of this size hold that many of
-    the articles having it?) gives p < :attr:`StoryParams.evidence_p`.  The
-    test is what makes it fair across sizes: two articles that share a rare
-    word prove nothing, twelve against none do.
+    ``side_a``/``side_b`` are the article x feature matrices of the two halves
+    (same columns; a stored entry means the article has the feature).  A
+    feature counts when the share of one half having it exceeds the other's
+    by :attr:`StoryParams.evidence_gap` and the hypergeometric test (could a
+    random half of this size hold that many of the articles having it?)
+    gives p < :attr:`StoryParams.evidence_p`.  The test is what makes it fair
+    across sizes: two articles that share a rare word prove nothing, twelve
+    against none do.
     """
     na, nb = side_a.shape[0], side_b.shape[0]
-    ca = np.asarray(side_a.sum(axis=0)).ravel()
-    cb = np.asarray(side_b.sum(axis=0)).ravel()
+    ca, cb = side_a.getnnz(axis=0), side_b.getnnz(axis=0)
     gap = ca / na - cb / nb
     count = 0
     for mine, theirs, size, keep in (
         (ca, cb, na, gap >= params.evidence_gap),
         (cb, ca, nb, -gap >= params.evidence_gap),
     ):
-        if keep.any():
-            k, total = mine[keep], mine[keep] + theirs[keep]
-            p = hypergeom.sf(k - 1, na + nb, total, size)  # P(at least k on this side)
-            count += int((p < params.evidence_p).sum())
+        for k, other in zip(mine[keep].tolist(), theirs[keep].tolist(), strict=True):
+            count += _tail(k, k + other, na + nb, size) < params.evidence_p
     return count
+
+
+def _tail(k: int, having: int, total: int, drawn: int) -> float:
+    """P(at least ``k`` of ``having`` marked articles among ``drawn`` of ``total``)."""
+    top = min(having, drawn)
+    ways = sum(
+        math.comb(having, x) * math.comb(total - having, drawn - x) for x in range(k, top + 1)
+    )
+    return ways / math.comb(total, drawn)
 
 
 def _within(sub: np.ndarray, group: np.ndarray) -> float:
