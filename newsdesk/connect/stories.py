@@ -18,7 +18,12 @@ two similar events apart (two earthquakes, two boxing title defences):
   recursive average-linkage bisection that stops when the two halves are not
   clearly less similar to each other than within themselves
   (:attr:`StoryParams.split_ratio`): a relative test, so it does not depend on
-  how long or wordy a topic's articles are.  A last pass moves each article
+  how long or wordy a topic's articles are.  Two events of one kind can share
+  so much that the ratio cannot tell them from one event cut in two; the
+  split is then still made when a few features each cover most of one half
+  and little of the other (:func:`split_evidence`: two names, two dates), and
+  a cut that only peels off an odd article or two is redone without them
+  (:func:`_cut`).  A last pass moves each article
   to the story it is, on average, most similar to: a bisection decides on the
   two halves as wholes and can leave an article on the wrong side.
 
@@ -47,7 +52,11 @@ class StoryParams:
 
     join: float = 0.07  # mean cosine to a topic's articles needed to join it
     split_ratio: float = 0.3  # split when between-halves similarity < ratio x within
-    min_side: int = 2  # a split must leave at least this many articles on each side
+    min_side: int = 3  # fewer on a side of a cut: set aside as outliers, cut the rest again
+    outliers: float = 0.15  # at most this share of a group is set aside before giving up
+    evidence_p: float = 1e-4  # or split when features separate the halves at this p (0: off)
+    evidence_gap: float = 0.6  # ... and are on this much larger a share of one half
+    evidence_features: int = 2  # ... and at least this many such features exist
     window: timedelta = timedelta(days=7)  # no topic spans a gap longer than this
     candidates: int = 8  # topics scored exactly per article, found by heaviest terms
     probe_terms: int = 30
@@ -198,8 +207,9 @@ def split_topic(members: list[Member], params: StoryParams) -> list[list[Member]
     """The stories inside one topic: recursive bisection on locally re-weighted vectors."""
     if len(members) < 2 * params.min_side:
         return [members]
-    sims = _local_similarities([m.vector for m in members])
-    groups = _bisect(sims, np.arange(len(members)), params)
+    terms = _term_matrix([m.vector for m in members])
+    sims = _cosines(terms)
+    groups = _bisect(sims, terms, np.arange(len(members)), params)
     labels = np.empty(len(members), dtype=np.int64)
     for g, group in enumerate(groups):
         labels[group] = g
@@ -231,6 +241,11 @@ def _reassign(sims: np.ndarray, labels: np.ndarray, rounds: int) -> np.ndarray:
 
 def _local_similarities(vectors: list[Vector]) -> np.ndarray:
     """Cosine similarities after damping features common across the whole topic."""
+    return _cosines(_term_matrix(vectors))
+
+
+def _term_matrix(vectors: list[Vector]) -> sparse.csr_matrix:
+    """Articles x features, the vectors' weights (a zero weight is never stored)."""
     vocab: dict[str, int] = {}
     rows: list[int] = []
     cols: list[int] = []
@@ -242,18 +257,27 @@ def _local_similarities(vectors: list[Vector]) -> np.ndarray:
             vals.append(weight)
     n = len(vectors)
     matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
-    df = np.bincount(matrix.indices, minlength=len(vocab))
+    matrix.eliminate_zeros()
+    return matrix
+
+
+def _cosines(matrix: sparse.csr_matrix) -> np.ndarray:
+    """Cosines of the rows after damping features common across the whole topic."""
+    n = matrix.shape[0]
+    df = np.bincount(matrix.indices, minlength=matrix.shape[1])
     matrix = matrix.multiply(np.log((1.0 + n) / (1.0 + df))).tocsr()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     matrix = sparse.diags(1.0 / np.where(norms == 0, 1.0, norms)) @ matrix
     return (matrix @ matrix.T).toarray()
 
 
-def _bisect(sims: np.ndarray, idx: np.ndarray, params: StoryParams) -> list[np.ndarray]:
+def _bisect(
+    sims: np.ndarray, terms: sparse.csr_matrix, idx: np.ndarray, params: StoryParams
+) -> list[np.ndarray]:
     stack, done = [idx], []
     while stack:
         part = stack.pop()
-        halves = _halves(sims, part, params)
+        halves = _halves(sims, terms, part, params)
         if halves is None:
             done.append(part)
         else:
@@ -262,23 +286,107 @@ def _bisect(sims: np.ndarray, idx: np.ndarray, params: StoryParams) -> list[np.n
 
 
 def _halves(
-    sims: np.ndarray, part: np.ndarray, params: StoryParams
+    sims: np.ndarray, terms: sparse.csr_matrix, part: np.ndarray, params: StoryParams
 ) -> tuple[np.ndarray, np.ndarray] | None:
-    n = len(part)
-    if n < 2 * params.min_side:
+    """Split ``part`` in two if its best bisection separates two events.
+
+    Two tests, either suffices.  The similarity ratio (between the halves vs
+    within them) catches events that share little.  Two events of one kind
+    share most of their words and can sit at the same ratio as an arbitrary
+    cut through one event; what still tells them apart is a few features
+    that each cover most of one half and little of the other (two names,
+    two dates, two magnitudes): :func:`split_evidence`.  A cut whose halves
+    only exist after setting outliers aside must pass that second test.
+    """
+    if len(part) < 2 * params.min_side:
         return None
     sub = sims[np.ix_(part, part)]
-    dist = np.clip(1.0 - sub, 0.0, None).astype(np.float64)
-    np.fill_diagonal(dist, 0.0)
-    labels = fcluster(linkage(squareform(dist, checks=False), "average"), 2, "maxclust")
-    a, b = np.where(labels == 1)[0], np.where(labels == 2)[0]
-    if len(a) < params.min_side or len(b) < params.min_side:
+    cut = _cut(sub, params)
+    if cut is None:
         return None
-    between = float(sub[np.ix_(a, b)].mean())
-    within = (_within(sub, a) * len(a) + _within(sub, b) * len(b)) / n
-    if between < params.split_ratio * within:
-        return part[a], part[b]
+    a, b, out = cut
+    by_ratio = not len(out) and _ratio(sub, a, b) < params.split_ratio
+    if not by_ratio and not (
+        params.evidence_p > 0
+        and split_evidence(terms[part[a]], terms[part[b]], params) >= params.evidence_features
+    ):
+        return None
+    if len(out):  # an outlier goes with the half it is closer to
+        to_a = sub[np.ix_(out, a)].mean(axis=1) >= sub[np.ix_(out, b)].mean(axis=1)
+        a, b = np.concatenate([a, out[to_a]]), np.concatenate([b, out[~to_a]])
+    return part[a], part[b]
+
+
+def _cut(sub: np.ndarray, params: StoryParams) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """Average-linkage bisection of ``sub``'s rows, setting small outlier groups aside.
+
+    The top merge of an average-linkage tree often joins one odd article
+    (a recap, a digest) to everything else; cutting there says nothing about
+    whether the rest holds two events.  Such a side (under
+    :attr:`StoryParams.min_side` articles) is set aside and the rest is cut
+    again, up to :attr:`StoryParams.outliers` of the group.  Returns the two
+    halves and the outliers, as row indices, or None when no cut is left.
+    """
+    n = len(sub)
+    keep = np.arange(n)
+    out: list[int] = []
+    while len(keep) >= 2 * params.min_side:
+        block = sub[np.ix_(keep, keep)]
+        dist = np.clip(1.0 - block, 0.0, None).astype(np.float64)
+        np.fill_diagonal(dist, 0.0)
+        labels = fcluster(linkage(squareform(dist, checks=False), "average"), 2, "maxclust")
+        a, b = np.flatnonzero(labels == 1), np.flatnonzero(labels == 2)
+        if len(a) >= params.min_side and len(b) >= params.min_side:
+            return keep[a], keep[b], np.asarray(out, dtype=np.int64)
+        small = a if len(a) < len(b) else b
+        if not len(small) or len(out) + len(small) > params.outliers * n:  # no cut / too many
+            return None
+        out.extend(keep[small].tolist())
+        keep = np.delete(keep, small)
     return None
+
+
+def _ratio(sub: np.ndarray, a: np.ndarray, b: np.ndarray) -> float:
+    """Mean similarity between the halves over the mean within them."""
+    between = float(sub[np.ix_(a, b)].mean())
+    within = (_within(sub, a) * len(a) + _within(sub, b) * len(b)) / (len(a) + len(b))
+    return between / within if within > 0 else math.inf
+
+
+def split_evidence(
+    side_a: sparse.csr_matrix, side_b: sparse.csr_matrix, params: StoryParams
+) -> int:
+    """How many features back a bisection: each mostly on one side, rare on the other.
+
+    ``side_a``/``side_b`` are the article x feature matrices of the two halves
+    (same columns; a stored entry means the article has the feature).  A
+    feature counts when the share of one half having it exceeds the other's
+    by :attr:`StoryParams.evidence_gap` and the hypergeometric test (could a
+    random half of this size hold that many of the articles having it?)
+    gives p < :attr:`StoryParams.evidence_p`.  The test is what makes it fair
+    across sizes: two articles that share a rare word prove nothing, twelve
+    against none do.
+    """
+    na, nb = side_a.shape[0], side_b.shape[0]
+    ca, cb = side_a.getnnz(axis=0), side_b.getnnz(axis=0)
+    gap = ca / na - cb / nb
+    count = 0
+    for mine, theirs, size, keep in (
+        (ca, cb, na, gap >= params.evidence_gap),
+        (cb, ca, nb, -gap >= params.evidence_gap),
+    ):
+        for k, other in zip(mine[keep].tolist(), theirs[keep].tolist(), strict=True):
+            count += _tail(k, k + other, na + nb, size) < params.evidence_p
+    return count
+
+
+def _tail(k: int, having: int, total: int, drawn: int) -> float:
+    """P(at least ``k`` of ``having`` marked articles among ``drawn`` of ``total``)."""
+    top = min(having, drawn)
+    ways = sum(
+        math.comb(having, x) * math.comb(total - having, drawn - x) for x in range(k, top + 1)
+    )
+    return ways / math.comb(total, drawn)
 
 
 def _within(sub: np.ndarray, group: np.ndarray) -> float:

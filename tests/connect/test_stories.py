@@ -6,6 +6,7 @@ import random
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
+from scipy import sparse
 from stories_data import FLOOD, LONER, QUAKE, write
 
 from newsdesk.connect.features import article_terms, dates, names, tokens
@@ -15,6 +16,7 @@ from newsdesk.connect.stories import (
     StoryParams,
     TopicIndex,
     _reassign,
+    split_evidence,
     split_topic,
     top_story_score,
 )
@@ -92,6 +94,62 @@ def test_split_keeps_two_same_kind_events_apart():
         [0, 1, 2, 3],
         [10, 11, 12, 13],
     ]
+
+
+def test_split_evidence_counts_features_that_separate_the_halves():
+    # columns: a name on all of half A, a word on 3 articles of A only, a word on both
+    a = sparse.csr_matrix([[1, i < 3, 1] for i in range(12)], dtype=np.int32)
+    b = sparse.csr_matrix([[0, 0, 1] for _ in range(12)], dtype=np.int32)
+    assert split_evidence(a, b, StoryParams()) == 1  # only the name: 12 vs 0
+    assert split_evidence(b, a, StoryParams()) == 1  # either side
+    # two against two proves nothing, however exclusive (p = 1/6)
+    tiny = sparse.csr_matrix([[1], [1]], dtype=np.int32)
+    assert split_evidence(tiny, sparse.csr_matrix([[0], [0]], dtype=np.int32), StoryParams()) == 0
+
+
+def _quakes(places: list[str], n: int, words: int, seed: int = 0) -> list[Member]:
+    """``n`` reports per place: the place, and 4 of ``words`` background words at random."""
+    rng = random.Random(seed)
+    out = []
+    for e, place in enumerate(places):
+        for i in range(n):
+            vector = {"quake": 1.0, place: 1.0, f"%{place}-date": 1.0}
+            vector.update({f"bg{w}": 1.0 for w in rng.sample(range(words), 4)})
+            out.append(member(100 * e + i, vector))
+    return out
+
+
+def test_split_keeps_same_kind_events_apart_when_they_share_background():
+    # Two quakes whose reports share as much background with the other quake's as with
+    # their own: the similarity ratio alone (about 0.43) keeps them together; the place
+    # and the date, each on every report of one quake and none of the other, split them.
+    both = _quakes(["@napa", "@qeshm"], 12, words=8)
+    assert len(split_topic(both, StoryParams(evidence_p=0.0))) == 1
+    groups = split_topic(both, StoryParams())
+    assert sorted(sorted(m.article_id for m in g) for g in groups) == [
+        list(range(12)),
+        list(range(100, 112)),
+    ]
+    # One quake with diffuse background: a bisection exists, but no feature backs it.
+    assert len(split_topic(_quakes(["@napa"], 24, words=16), StoryParams())) == 1
+
+
+def test_identical_articles_stay_one_story():
+    # The tree of identical vectors has no second cluster to cut off.
+    assert len(split_topic([member(i, {"quake": 1.0}) for i in range(8)], StoryParams())) == 1
+
+
+def test_an_odd_article_does_not_stop_a_split():
+    # The top cut of the tree separates the one unrelated article from everything;
+    # it is set aside and the rest is cut again.
+    napa = [member(i, {"quake": 0.5, "@napa": 0.5, f"n{i}": 0.7}) for i in range(9)]
+    qeshm = [member(100 + i, {"quake": 0.5, "@qeshm": 0.5, f"q{i}": 0.7}) for i in range(9)]
+    odd = member(999, {"weather": 1.0})
+    groups = split_topic([*napa, odd, *qeshm], StoryParams())
+    ids = [{m.article_id for m in g} - {999} for g in groups]
+    assert sorted(sorted(g) for g in ids if g) == [list(range(9)), list(range(100, 109))]
+    old = StoryParams(min_side=2, evidence_p=0.0)  # before: a side of 1 ended the split
+    assert len(split_topic([*napa, odd, *qeshm], old)) == 1
 
 
 def test_topics_form_and_merge_when_a_bridging_article_arrives_last():
