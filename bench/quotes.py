@@ -235,10 +235,16 @@ def our_predictions(text: str, doc: object) -> tuple[list[Pred], list[Pred]]:
 
 def merge_by_cue(text: str, quotes: Iterable[Quote]) -> list[Pred]:
     """Attributions as gold counts them: quoted pieces sharing a paragraph, cue and
-    speaker are one Content span; every indirect attribution stands alone."""
+    speaker are one Content span; every indirect attribution stands alone, and a
+    quote inside one ("said that the plan was “a disaster for the state”") is part
+    of that attribution, not one more."""
     paragraphs = paragraph_spans(text)
+    quotes = list(quotes)
+    reported = [(q.start, q.end) for q in quotes if q.kind == "indirect"]
     merged: dict[object, Pred] = {}
     for n, q in enumerate(quotes):
+        if q.kind != "indirect" and any(s <= q.start and q.end <= e for s, e in reported):
+            continue
         para = next(i for i, (s, e) in enumerate(paragraphs) if s <= q.start <= e)
         key: object = (para, q.cue, q.speaker) if q.cue and q.kind != "indirect" else n
         if key in merged:

@@ -66,6 +66,8 @@ RELATIVE = frozenset({"who", "that", "which", "whom"})
 OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
+# reported words a content needs around a direct quote to be an attribution of its own
+LEAD_WORDS = 3
 
 
 @dataclass
@@ -115,6 +117,7 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
         (start, end), shape = found
         p_start, p_end = _paragraph(ctx, tok.idx)
         start, end = _trim_span(body, max(start, p_start), min(end, p_end))
+        start, end = _whole_quotes(ctx, start, end, p_start, p_end)
         if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
             continue
         inside = _quotes_inside(ctx, quotes, start, end)
@@ -131,14 +134,32 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
+def _whole_quotes(ctx: _Context, start: int, end: int, p_start: int, p_end: int) -> tuple[int, int]:
+    """The content widened to whole quotes where its parse edge falls inside one:
+    the parser often hangs a quote's last words or closing mark on the reporting
+    verb ("... if he keeps “doing what he’s doing.”"), while what was said runs to
+    the end of the quote."""
+    quoted = ctx.quoted
+    if end > start and quoted[end - 1]:
+        while end < p_end and quoted[end]:
+            end += 1
+    if end > start and quoted[start]:
+        while start > p_start and quoted[start - 1]:
+            start -= 1
+    return start, end
+
+
 def _quotes_inside(ctx: _Context, quotes: list[Quote], start: int, end: int) -> bool | None:
     """Whether quoted words lie inside the content ("he said it has “something to
-    offer”"); None when the content overlaps a direct quote or cuts a quote, which
-    the quote module reports on its own."""
+    offer”", "said that the plan was “a disaster for the state.”"); None when the
+    content cuts a quote or is a direct quote with no reported words of its own
+    around it ("“...,” he said"), which the quote module reports on its own."""
     inside = False
     for q in quotes:
         if q.start < end and q.end > start:
-            if q.kind != "partial" or q.start < start or q.end > end:
+            if q.start < start or q.end > end:
+                return None
+            if q.kind != "partial" and _own_words(ctx, start, end) < LEAD_WORDS:
                 return None
             inside = True
     if not inside and any(ctx.quoted[start:end]):
@@ -146,6 +167,13 @@ def _quotes_inside(ctx: _Context, quotes: list[Quote], start: int, end: int) -> 
         if ctx.quoted[start] or ctx.quoted[end - 1]:
             return None
     return inside
+
+
+def _own_words(ctx: _Context, start: int, end: int) -> int:
+    """Words of the content outside quotation marks."""
+    body, quoted = ctx.body, ctx.quoted
+    text = "".join(ch if not quoted[i] else " " for i, ch in enumerate(body[start:end], start))
+    return word_count(text)
 
 
 def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
