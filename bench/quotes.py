@@ -238,7 +238,7 @@ def merge_by_cue(text: str, quotes: Iterable[Quote]) -> list[Pred]:
     speaker are one Content span; every indirect attribution stands alone, and a
     quote inside one ("said that the plan was “a disaster for the state”") is part
     of that attribution, not one more."""
-    paragraphs = paragraph_spans(text)
+    paragraphs = line_spans(text)
     quotes = list(quotes)
     reported = [(q.start, q.end) for q in quotes if q.kind == "indirect"]
     merged: dict[object, Pred] = {}
@@ -254,6 +254,18 @@ def merge_by_cue(text: str, quotes: Iterable[Quote]) -> list[Pred]:
         else:
             merged[key] = Pred(q.start, q.end, q.text, q.speaker)
     return list(merged.values())
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Character span of each line: a few PolNeAR texts break paragraphs with one
+    newline, not the blank line an article body has, and two quotes with the same
+    cue word in different paragraphs are two attributions."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for part in text.split("\n"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    return spans
 
 
 def textacy_predictions(text: str, nlp: object) -> list[Pred]:
