@@ -197,6 +197,9 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
         if clauses:
             c = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
             return _edges(c, c), f"{pos[0]}:ccomp"
+        if tok.dep_ == "parataxis" and tok.lower_ in CUE_WORDS:
+            span = _host_content(tok)
+            return (span, f"{pos[0]}:para") if span is not None else None
         comps = [c for c in tok.children if c.dep_ in COMPLEMENT_DEPS and c.i > tok.i]
         while len(comps) > 1 and comps[-1].dep_ == "prep" and comps[-1].lower_ in SETTING_PREPS:
             comps.pop()  # "... in February", "... at a rally": when and where, not what
@@ -211,6 +214,31 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
         dep = f"prep-{first.lower_}" if first.dep_ == "prep" else first.dep_
         return _edges(first, comps[-1]), f"N:{dep}"
     return None
+
+
+def _host_content(tok: Any) -> tuple[int, int] | None:
+    """ "Still, he said, officials have to decide ...": the parser hangs the reporting
+    verb off the clause it reports; the content is that clause without the verb's
+    own words, its longest unbroken stretch."""
+    own = {t.i for t in tok.subtree}
+    runs: list[tuple[int, int]] = []
+    for t in tok.head.subtree:
+        if t.i in own or t.is_punct:
+            continue
+        if runs and runs[-1][1] == t.i - 1:
+            runs[-1] = (runs[-1][0], t.i)
+        elif runs and all(tok.doc[k].is_punct for k in range(runs[-1][1] + 1, t.i)):
+            if not any(k in own for k in range(runs[-1][1] + 1, t.i)):
+                runs[-1] = (runs[-1][0], t.i)
+            else:
+                runs.append((t.i, t.i))
+        else:
+            runs.append((t.i, t.i))
+    if not runs:
+        return None
+    first, last = max(runs, key=lambda r: r[1] - r[0])
+    doc = tok.doc
+    return doc[first].idx, doc[last].idx + len(doc[last])
 
 
 def _colon_content(tok: Any) -> tuple[tuple[int, int], str] | None:
