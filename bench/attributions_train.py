@@ -150,9 +150,9 @@ def predictions(item: dict, table: attr.Model) -> list[Pred]:
     """The benchmark's all-attributions predictions for one article at ``table``."""
     text = item["text"]
     out = merge_by_cue(text, item["quotes"])
-    for c, speaker in zip(item["cands"], item["speakers"], strict=True):
-        if table.score(c) >= table.threshold:
-            out.append(Pred(c.start, c.end, text[c.start : c.end], speaker))
+    speakers = {id(c): s for c, s in zip(item["cands"], item["speakers"], strict=True)}
+    for c in attr.accepted(item["cands"], table, text):
+        out.append(Pred(c.start, c.end, text[c.start : c.end], speakers[id(c)]))
     return out
 
 

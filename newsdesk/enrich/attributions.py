@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -68,6 +69,7 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
 # reported words a content needs around a direct quote to be an attribution of its own
 LEAD_WORDS = 3
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")
 
 
 @dataclass
@@ -92,9 +94,7 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
     ctx = _Context(doc, body, spans, resolve)
     model = load_model()
     found: list[Quote] = []
-    for cand in candidates(ctx, quotes):
-        if model.score(cand) < model.threshold:
-            continue
+    for cand in accepted(candidates(ctx, quotes), model, body):
         speaker, role = _who(cand.subject, ctx, cand.cue)
         cue = "according to" if cand.form == "according" else cand.cue.text
         text = body[cand.start : cand.end]
@@ -102,6 +102,23 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
     out = quotes + found
     out.sort(key=lambda x: x.start)
     return _fill_roles(out)
+
+
+def accepted(cands: list[Candidate], model: Model, body: str) -> list[Candidate]:
+    """The candidates the model takes; of two that report nearly the same words
+    (half of the larger word set shared, as with "says she thinks ..." and
+    "thinks ..."), only the likelier."""
+    scored = [(model.score(c), n, c) for n, c in enumerate(cands)]
+    scored = [x for x in scored if x[0] >= model.threshold]
+    scored.sort(key=lambda x: -x[0])
+    kept: list[tuple[int, Candidate, set[str]]] = []
+    for _score, n, cand in scored:
+        bag = set(_WORDS.findall(body[cand.start : cand.end].lower()))
+        if any(len(bag & other) >= max(len(bag), len(other)) / 2 for _n, _c, other in kept):
+            continue
+        kept.append((n, cand, bag))
+    kept.sort(key=lambda x: x[0])
+    return [c for _n, c, _b in kept]
 
 
 def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
