@@ -70,6 +70,7 @@ PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
 # reported words a content needs around a direct quote to be an attribution of its own
 LEAD_WORDS = 3
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
+_TWO_APOSTROPHES = re.compile("''")
 
 
 @dataclass
@@ -112,7 +113,11 @@ def accepted(cands: list[Candidate], model: Model, body: str) -> list[Candidate]
     scored = [x for x in scored if x[0] >= model.threshold]
     scored.sort(key=lambda x: -x[0])
     kept: list[tuple[int, Candidate, set[str]]] = []
+    cues: set[int] = set()
     for _score, n, cand in scored:
+        if cand.cue.i in cues:
+            continue  # one content per cue: the likelier of its two lengths
+        cues.add(cand.cue.i)
         bag = set(_WORDS.findall(body[cand.start : cand.end].lower()))
         if any(len(bag & other) >= max(len(bag), len(other)) / 2 for _n, _c, other in kept):
             continue
@@ -122,9 +127,13 @@ def accepted(cands: list[Candidate], model: Model, body: str) -> list[Candidate]
 
 
 def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
-    """Every possible (cue, content) pair of the article outside quoted speech."""
+    """Every possible (cue, content) pair of the article outside quoted speech; a cue
+    whose content ends its sentence has a second candidate running on through the
+    next sentence of the paragraph (":func:`_next_sentence`), and
+    :func:`accepted` takes at most one of the two."""
     out: list[Candidate] = []
     body = ctx.body
+    marks = _apostrophe_quotes(ctx)
     for tok in ctx.doc:
         if ctx.token_in_quote(tok):
             continue
@@ -134,29 +143,75 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
         (start, end), shape = found
         p_start, p_end = _paragraph(ctx, tok.idx)
         start, end = _trim_span(body, max(start, p_start), min(end, p_end))
-        start, end = _whole_quotes(ctx, start, end, p_start, p_end)
+        start, end = _whole_quotes(ctx.quoted, start, end, p_start, p_end)
+        start, end = _whole_quotes(marks, start, end, p_start, p_end)
         if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
             continue
-        inside = _quotes_inside(ctx, quotes, start, end)
-        if inside is None:
-            continue
-        n = word_count(body[start:end])
-        shape += "/" + ("1" if n == 1 else "2" if n <= 3 else "4")
         subject = _cue_subject(tok, ctx)
         if subject is not None and start <= subject.idx < end:
             continue  # a misparse: the speaker inside what they said
-        if inside:
-            shape += "+q"
-        out.append(Candidate(tok, start, end, shape, subject, _subject_kind(subject)))
+        kind = _subject_kind(subject)
+        spans = [(start, end, "")]
+        more = _next_sentence(tok, ctx, end, p_end)
+        if more is not None:
+            spans.append((start, more[0], more[1]))
+        for a, b, extra in spans:
+            inside = _quotes_inside(ctx, quotes, a, b)
+            if inside is None:
+                continue
+            n = word_count(body[a:b])
+            size = "1" if n == 1 else "2" if n <= 3 else "4"
+            full = f"{shape}/{size}{'+q' if inside else ''}{extra}"
+            out.append(Candidate(tok, a, b, full, subject, kind))
     return out
 
 
-def _whole_quotes(ctx: _Context, start: int, end: int, p_start: int, p_end: int) -> tuple[int, int]:
+def _next_sentence(tok: Any, ctx: _Context, end: int, p_end: int) -> tuple[int, str] | None:
+    """Where the content would end if it ran on through the next sentence: reported
+    speech often does ("''We're anxious,'' he said. ''The attacks are getting
+    closer.''", "He said he would not vote for Cruz. “Not this time.”").  Only
+    when the content ends its sentence, or stops at the cue's own short clause
+    ("..., he said."); the shape says whether the next sentence opens with a
+    quotation mark and whether it holds a reporting word of its own."""
+    sent = tok.sent
+    body = ctx.body
+    if end > sent.end_char or sent.end >= len(tok.doc):
+        return None
+    rest = word_count(body[end : sent.end_char])
+    if rest and (tok.idx < end or rest > 6):
+        return None
+    nxt = tok.doc[sent.end].sent
+    if nxt.start_char >= p_end:
+        return None
+    stop = _trim_span(body, nxt.start_char, min(nxt.end_char, p_end))[1]
+    if word_count(body[nxt.start_char : stop]) < 2:
+        return None
+    opens = "q" if body[nxt.start_char] in "“\"'‘" else ""
+    cue = "c" if any(t.lower_ in CUE_WORDS and not ctx.token_in_quote(t) for t in nxt) else ""
+    return stop, f"+n{opens}{cue}"
+
+
+def _apostrophe_quotes(ctx: _Context) -> bytearray:
+    """Characters between paired double apostrophes (''like this''), a quotation
+    style some newspapers use and the quote scanner leaves alone, per paragraph."""
+    body = ctx.body
+    marks = bytearray(len(body) + 1)
+    if "''" not in body:
+        return marks
+    for p_start, p_end in ctx.paragraphs:
+        found = [m.start() for m in _TWO_APOSTROPHES.finditer(body, p_start, p_end)]
+        for a, b in zip(found[0::2], found[1::2], strict=False):
+            marks[a + 2 : b] = b"\x01" * (b - a - 2)
+    return marks
+
+
+def _whole_quotes(
+    quoted: bytearray, start: int, end: int, p_start: int, p_end: int
+) -> tuple[int, int]:
     """The content widened to whole quotes where its parse edge falls inside one:
     the parser often hangs a quote's last words or closing mark on the reporting
     verb ("... if he keeps “doing what he’s doing.”"), while what was said runs to
     the end of the quote."""
-    quoted = ctx.quoted
     if end > start and quoted[end - 1]:
         while end < p_end and quoted[end]:
             end += 1
