@@ -504,6 +504,16 @@ def features(cand: Candidate) -> list[str]:
     first = cue.doc.char_span(cand.start, cand.end, alignment_mode="expand")
     if first is not None and len(first):
         out.append(f"c0={first[0].lower_ if first[0].pos_ != 'PROPN' else 'NAME'}|{base}")
+        n = len(first)
+        size = "1" if n < 2 else "3" if n < 4 else "7" if n < 8 else "15" if n < 16 else "30"
+        clause = any(t.dep_ in SUBJECT_DEPS for t in first)
+        out.append(f"n={size}|{base}|{'cl' if clause else 'np'}")
+        out.append(f"fcl={form}|{'cl' if clause else 'np'}")
+    if kind == "noun":
+        out.append(f"sw={cand.subject.lower_}")  # type: ignore[union-attr]
+    for child in cue.children:
+        if child.dep_ == "prt":
+            out.append(f"prt={form}|{child.lower_}")
     return out
 
 
