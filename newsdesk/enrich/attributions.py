@@ -71,6 +71,8 @@ PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
 LEAD_WORDS = 3
 _WORDS = re.compile(r"\w+(?:['’]\w+)*")
 _TWO_APOSTROPHES = re.compile("''")
+# a comma and a relative pronoun: what follows describes the content, it is not said
+_ASIDE = re.compile(r",\s+(?:who|which|whose|whom)\b")
 
 
 @dataclass
@@ -145,6 +147,10 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
         start, end = _trim_span(body, max(start, p_start), min(end, p_end))
         start, end = _whole_quotes(ctx.quoted, start, end, p_start, p_end)
         start, end = _whole_quotes(marks, start, end, p_start, p_end)
+        if not shape.endswith(("ccomp", "para", "according", "colon")):
+            aside = _ASIDE.search(body, start, end)
+            if aside is not None and not ctx.quoted[aside.start()]:
+                end = aside.start()  # "the raucous crowd[, which chanted his name]"
         if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
             continue
         subject = _cue_subject(tok, ctx)
