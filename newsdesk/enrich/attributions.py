@@ -136,6 +136,7 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
     out: list[Candidate] = []
     body = ctx.body
     marks = _apostrophe_quotes(ctx)
+    sents = _Sentences(ctx)
     for tok in ctx.doc:
         if ctx.token_in_quote(tok):
             continue
@@ -158,7 +159,7 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
             continue  # a misparse: the speaker inside what they said
         kind = _subject_kind(subject)
         spans = [(start, end, "")]
-        more = _next_sentence(tok, ctx, end, p_end)
+        more = _next_sentence(tok, sents, end, p_end)
         if more is not None:
             spans.append((start, more[0], more[1]))
         for a, b, extra in spans:
@@ -172,29 +173,50 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
     return out
 
 
-def _next_sentence(tok: Any, ctx: _Context, end: int, p_end: int) -> tuple[int, str] | None:
+class _Sentences:
+    """The article's sentences, listed once: ``Token.sent`` walks the parse each time."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.spans = list(ctx.doc.sents)
+        self.index = [0] * len(ctx.doc)
+        for n, sent in enumerate(self.spans):
+            self.index[sent.start : sent.end] = [n] * (sent.end - sent.start)
+        self._cues: dict[int, bool] = {}
+
+    def has_cue(self, n: int) -> bool:
+        """Whether sentence ``n`` holds a reporting word outside quotation marks."""
+        if n not in self._cues:
+            ctx = self.ctx
+            self._cues[n] = any(
+                t.lower_ in CUE_WORDS and not ctx.token_in_quote(t) for t in self.spans[n]
+            )
+        return self._cues[n]
+
+
+def _next_sentence(tok: Any, sents: _Sentences, end: int, p_end: int) -> tuple[int, str] | None:
     """Where the content would end if it ran on through the next sentence: reported
     speech often does ("''We're anxious,'' he said. ''The attacks are getting
     closer.''", "He said he would not vote for Cruz. “Not this time.”").  Only
     when the content ends its sentence, or stops at the cue's own short clause
     ("..., he said."); the shape says whether the next sentence opens with a
     quotation mark and whether it holds a reporting word of its own."""
-    sent = tok.sent
-    body = ctx.body
-    if end > sent.end_char or sent.end >= len(tok.doc):
+    n = sents.index[tok.i]
+    sent = sents.spans[n]
+    body = sents.ctx.body
+    if end > sent.end_char or n + 1 >= len(sents.spans):
         return None
     rest = word_count(body[end : sent.end_char])
     if rest and (tok.idx < end or rest > 6):
         return None
-    nxt = tok.doc[sent.end].sent
+    nxt = sents.spans[n + 1]
     if nxt.start_char >= p_end:
         return None
     stop = _trim_span(body, nxt.start_char, min(nxt.end_char, p_end))[1]
     if word_count(body[nxt.start_char : stop]) < 2:
         return None
     opens = "q" if body[nxt.start_char] in "“\"'‘" else ""
-    cue = "c" if any(t.lower_ in CUE_WORDS and not ctx.token_in_quote(t) for t in nxt) else ""
-    return stop, f"+n{opens}{cue}"
+    return stop, f"+n{opens}{'c' if sents.has_cue(n + 1) else ''}"
 
 
 def _apostrophe_quotes(ctx: _Context) -> bytearray:
