@@ -2,26 +2,28 @@
 
 "Kim and Putin are sending the message ..., Wi said" is the second tier of
 the quote ledger, ``kind="indirect"``.  Direct quotes are found first
-(:mod:`newsdesk.enrich.quotes`); an attribution that overlaps one is left
-out, so each stretch of text is reported once.
+(:mod:`newsdesk.enrich.quotes`); an attribution never cuts one.
 
 Every verb, copula and noun outside quotation marks is a *candidate* cue, with
 the content its parse gives it: the clause it governs (``ccomp``: "said he
-would ..."), else its complements to the right ("urged Congress to act",
-"accused Republicans of ...", "endorsed Cruz"), for a noun its prepositional
-object or clause ("his support for Cruz", "the claim that ..."), for
-"according to X" the rest of the sentence, and for a short lead-in with a
-colon ("Cruz: ...") what follows it; contents stay in the cue's paragraph.
-Reported speech may hold a partial quote ("he said it has “something to
-offer”"); it never overlaps a direct quote.
+would ..."), the clause a reporting verb hangs off ("Still, he said, officials
+..."), else its complements to the right ("urged Congress to act", "accused
+Republicans of ...", "endorsed Cruz"; a phrase stops before ", which ..."), for
+a noun its prepositional object or clause ("his support for Cruz", "the claim
+that ..."), for "according to X" the rest of the sentence, and for a short
+lead-in with a colon ("Cruz: ...") what follows it; contents stay in the cue's
+paragraph and take whole the quotes their edges fall in (curly, straight and
+''double apostrophe'' marks).  Reported speech may hold a partial quote ("he
+said it has “something to offer”") or run into a direct one ("said the budget
+was “a betrayal ...”", given three reported words of its own); a direct quote
+alone is the quote module's.  A content that ends its sentence is a candidate a
+second time, run on through the next sentence, as reported speech often is.
 
-Which candidates are attributions is read from a logistic model learned on the
-PolNeAR training split (``attribution_cues.json``, written by
-``bench/attributions_train.py``) over the cue word, the content's shape, the
-subject's kind, the cue's dependency and their combinations.  The file holds
-feature names (words and parse labels), weights and a list of cue words only,
-no text of the corpus.  The parse is the one the article already has, so this
-adds no second model and little time.
+Which candidates are attributions is read from a logistic model
+(:mod:`.attribution_model`) learned on the PolNeAR training split; of the
+candidates it takes, one per cue and none reporting nearly the same words as a
+likelier one are kept (:func:`accepted`).  The parse is the one the article
+already has, so this adds no second model and little time.
 
 The speaker helpers of the quote module are reused as they are, so a
 reported clause and a quote by the same person name them the same way.
@@ -29,15 +31,12 @@ reported clause and a quote by the same person name them the same way.
 
 from __future__ import annotations
 
-import json
-import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..model import Quote
+from .attribution_model import Model, load_model
 from .cues import CUE_WORDS
 from .quotes import (
     MIN_WORDS,
@@ -54,7 +53,6 @@ from .quotes import (
 )
 from .speakers import last_before
 
-TABLE = Path(__file__).with_name("attribution_cues.json")
 # complements that carry what is said, thought or wanted
 COMPLEMENT_DEPS = frozenset(
     {"ccomp", "xcomp", "dobj", "dative", "prep", "attr", "acomp", "oprd", "pcomp"}
@@ -490,90 +488,6 @@ def _subject_kind(subject: Any | None) -> str:
     if subject.pos_ == "NOUN":
         return "noun"
     return "other"
-
-
-def features(cand: Candidate) -> list[str]:
-    """What the learned weights look at: the cue word, the content's shape, the
-    subject's kind, the cue's place in the parse, and their combinations."""
-    cue = cand.cue
-    form, shape, kind = cand.form, cand.shape, cand.subject_kind
-    base = shape.split("/")[0]
-    dep = cue.dep_
-    out = [
-        f"f={form}",
-        f"s={shape}",
-        f"b={base}",
-        f"k={kind}",
-        f"d={dep}",
-        f"t={cue.tag_}",
-        f"fs={form}|{base}",
-        f"fsl={form}|{shape}",
-        f"fk={form}|{kind}",
-        f"fd={form}|{dep}",
-        f"sk={shape}|{kind}",
-        f"sd={base}|{dep}",
-        f"ts={cue.tag_}|{base}",
-        f"fsk={form}|{base}|{kind}",
-    ]
-    if cand.end <= cue.idx:
-        out.append(f"left={base}")
-    if any(c.dep_ == "neg" for c in cue.children):
-        out.append("neg")
-    for depth, anc in enumerate(list(cue.ancestors)[:3]):
-        if anc.lower_ in CUE_WORDS:
-            out.append(f"under={depth}|{base}")
-            break
-    if dep != "ROOT":
-        out.append(f"h={cue.head.lower_}|{dep}")
-    if cand.subject is not None:
-        out.append(f"e={cand.subject.ent_type_}|{kind}")
-        if cand.subject.pos_ == "PRON":
-            out.append(f"p={cand.subject.lower_}")
-    first = cue.doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    if first is not None and len(first):
-        out.append(f"c0={first[0].lower_ if first[0].pos_ != 'PROPN' else 'NAME'}|{base}")
-        n = len(first)
-        size = "1" if n < 2 else "3" if n < 4 else "7" if n < 8 else "15" if n < 16 else "30"
-        clause = any(t.dep_ in SUBJECT_DEPS for t in first)
-        out.append(f"n={size}|{base}|{'cl' if clause else 'np'}")
-        out.append(f"fcl={form}|{'cl' if clause else 'np'}")
-    if kind == "noun":
-        out.append(f"sw={cand.subject.lower_}")  # type: ignore[union-attr]
-    for child in cue.children:
-        if child.dep_ == "prt":
-            out.append(f"prt={form}|{child.lower_}")
-    return out
-
-
-@dataclass
-class Model:
-    """Logistic weights per feature (see :func:`features`) and the acceptance
-    threshold, both learned on PolNeAR train; see the module note."""
-
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-    cue_words: frozenset[str] = frozenset()
-
-    def score(self, cand: Candidate) -> float:
-        total = self.bias + sum(self.weights.get(f, 0.0) for f in features(cand))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
-
-
-def cue_words() -> frozenset[str]:
-    """Words (as written, lower case) that were a cue often enough on train: a
-    paragraph without any of them (and without quotation marks) holds hardly any
-    attribution, so a parser that skips paragraphs may use this as its gate."""
-    return load_model().cue_words
-
-
-@lru_cache(maxsize=1)
-def load_model(path: Path = TABLE) -> Model:
-    """The learned model shipped with the package (feature names and weights only)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Model(
-        data["weights"], data["bias"], data["threshold"], frozenset(data.get("cue_words", ()))
-    )
 
 
 def _according_content(tok: Any) -> tuple[int, int] | None:

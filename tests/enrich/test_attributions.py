@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from newsdesk.enrich import enrich
-from newsdesk.enrich.attributions import Model, accepted, candidates, load_model
+from newsdesk.enrich.attribution_model import Model, load_model
+from newsdesk.enrich.attributions import accepted, candidates
 from newsdesk.enrich.entities import find_entities
 from newsdesk.enrich.nlp import parse
 from newsdesk.enrich.quotes import MIN_WORDS, _Context, find_quote_spans, find_quotes, word_count
