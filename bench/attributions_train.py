@@ -4,7 +4,7 @@ Every candidate cue of :func:`newsdesk.enrich.attributions.candidates` in a
 training article is labelled an attribution when a gold Cue span holds the cue
 word and the candidate's content matches that attribution's Content span (the
 benchmark's rule: word sets overlapping by half the larger set).  A logistic
-regression over :func:`newsdesk.enrich.attributions.features` (features seen
+regression over :func:`newsdesk.enrich.attribution_model.features` (features seen
 fewer than ``--min-count`` times left out) is fitted to those labels.  The
 acceptance threshold is chosen on train with two-fold cross-fitting (each half
 scored by the model fitted on the other half), maximising the
@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from quotes import DATA, Gold, Pred, Tally, load, merge_by_cue, score, words  # noqa: E402
 
+from newsdesk.enrich import attribution_model as am  # noqa: E402
 from newsdesk.enrich import attributions as attr  # noqa: E402
 from newsdesk.enrich.entities import find_entities  # noqa: E402
 from newsdesk.enrich.nlp import load_nlp  # noqa: E402
@@ -46,7 +47,7 @@ from newsdesk.enrich.quotes import (  # noqa: E402
 
 L2 = 1e-4
 # words that were a cue CUE_WORD_MIN+ times and in CUE_WORD_RATE+ of their
-# candidates: where a paragraph may hold an attribution (see attributions.cue_words)
+# candidates: where a paragraph may hold an attribution (see attribution_model.cue_words)
 CUE_WORD_MIN = 5
 CUE_WORD_RATE = 0.1
 MIN_WEIGHT = 0.05  # smaller weights are dropped: a smaller file, the same decisions
@@ -102,7 +103,7 @@ def article_items(name: str, text: str, gold: list[Gold], doc: object) -> dict:
     }
 
 
-def fit(items: list[dict], min_count: int, l2: float, steps: int = 300) -> attr.Model:
+def fit(items: list[dict], min_count: int, l2: float, steps: int = 300) -> am.Model:
     """Logistic regression (full-batch Adam, L2) over features seen ``min_count``+ times."""
     import numpy as np
 
@@ -111,7 +112,7 @@ def fit(items: list[dict], min_count: int, l2: float, steps: int = 300) -> attr.
     labels: list[int] = []
     for item in items:
         for c, y in zip(item["cands"], item["labels"], strict=True):
-            feats = attr.features(c)
+            feats = am.features(c)
             rows_f.append(feats)
             labels.append(int(y))
             seen.update(feats)
@@ -143,20 +144,20 @@ def fit(items: list[dict], min_count: int, l2: float, steps: int = 300) -> attr.
         w -= delta[:-1]
         b -= delta[-1]
     weights = {f: round(float(x), 2) for f, x in zip(names, w, strict=True) if abs(x) >= MIN_WEIGHT}
-    return attr.Model(weights, round(float(b), 3), 0.5)
+    return am.Model(weights, round(float(b), 3), 0.5)
 
 
-def predictions(item: dict, table: attr.Model) -> list[Pred]:
+def predictions(item: dict, table: am.Model) -> list[Pred]:
     """The benchmark's all-attributions predictions for one article at ``table``."""
     text = item["text"]
     out = merge_by_cue(text, item["quotes"])
-    for c, speaker in zip(item["cands"], item["speakers"], strict=True):
-        if table.score(c) >= table.threshold:
-            out.append(Pred(c.start, c.end, text[c.start : c.end], speaker))
+    speakers = {id(c): s for c, s in zip(item["cands"], item["speakers"], strict=True)}
+    for c in attr.accepted(item["cands"], table, text):
+        out.append(Pred(c.start, c.end, text[c.start : c.end], speakers[id(c)]))
     return out
 
 
-def evaluate(items: list[dict], tables: list[attr.Model]) -> Tally:
+def evaluate(items: list[dict], tables: list[am.Model]) -> Tally:
     total = Tally()
     for item, table in zip(items, tables, strict=True):
         total.add(score(item["gold"], predictions(item, table)))
@@ -169,7 +170,7 @@ def main(argv: Iterable[str] | None = None) -> None:
     parser.add_argument("--docs", type=Path, default=None, help="spaCy DocBin of train/ parses")
     parser.add_argument("--min-count", type=int, default=3)
     parser.add_argument("--l2", type=float, default=L2)
-    parser.add_argument("--out", type=Path, default=attr.TABLE)
+    parser.add_argument("--out", type=Path, default=am.TABLE)
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     data = load("train", args.limit)

@@ -273,10 +273,16 @@ def our_predictions(text: str, doc: object) -> tuple[list[Pred], list[Pred]]:
 
 def merge_by_cue(text: str, quotes: Iterable[Quote]) -> list[Pred]:
     """Attributions as gold counts them: quoted pieces sharing a paragraph, cue and
-    speaker are one Content span; every indirect attribution stands alone."""
-    paragraphs = paragraph_spans(text)
+    speaker are one Content span; every indirect attribution stands alone, and a
+    quote inside one ("said that the plan was “a disaster for the state”") is part
+    of that attribution, not one more."""
+    paragraphs = line_spans(text)
+    quotes = list(quotes)
+    reported = [(q.start, q.end) for q in quotes if q.kind == "indirect"]
     merged: dict[object, Pred] = {}
     for n, q in enumerate(quotes):
+        if q.kind != "indirect" and any(s <= q.start and q.end <= e for s, e in reported):
+            continue
         para = next(i for i, (s, e) in enumerate(paragraphs) if s <= q.start <= e)
         key: object = (para, q.cue, q.speaker) if q.cue and q.kind != "indirect" else n
         if key in merged:
@@ -286,6 +292,18 @@ def merge_by_cue(text: str, quotes: Iterable[Quote]) -> list[Pred]:
         else:
             merged[key] = Pred(q.start, q.end, q.text, q.speaker)
     return list(merged.values())
+
+
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """Character span of each line: a few PolNeAR texts break paragraphs with one
+    newline, not the blank line an article body has, and two quotes with the same
+    cue word in different paragraphs are two attributions."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for part in text.split("\n"):
+        spans.append((pos, pos + len(part)))
+        pos += len(part) + 1
+    return spans
 
 
 def textacy_predictions(text: str, nlp: object) -> list[Pred]:

