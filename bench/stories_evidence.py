@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import statistics
 import sys
 from collections import Counter
 from dataclasses import replace
@@ -32,7 +31,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from stories import bcubed  # noqa: E402
-from stories_knobs import NOW, load  # noqa: E402
+from stories_knobs import NOW, load, print_split_half  # noqa: E402
 
 from newsdesk.connect import features  # noqa: E402
 from newsdesk.connect.stories import Member, StoryParams, TopicIndex, split_topic  # noqa: E402
@@ -112,16 +111,7 @@ def main() -> None:
         (p, k, s): run(replace(default, evidence_p=p, evidence_features=k, min_side=s))
         for p, k, s in itertools.product((1e-3, 3e-4, 1e-4, 3e-5, 1e-5), (1, 2, 3), (2, 3, 4))
     }
-    base = run(OLD)
-    for tune, report, label in [(1, 2, "even -> odd"), (2, 1, "odd -> even")]:
-        best = max(v[tune] for v in grid.values())
-        ties = [k for k, v in grid.items() if abs(v[tune] - best) < 1e-9]
-        got = [grid[k][report] for k in ties]
-        print(
-            f"split-half {label}: best on tuning half {best:.3f} ({len(ties)} settings tie); "
-            f"on the other half {statistics.mean(got):.3f} (min {min(got):.3f}, "
-            f"max {max(got):.3f}); old rule there {base[report]:.3f}"
-        )
+    print_split_half(grid, run(OLD), "old rule")
 
 
 if __name__ == "__main__":

@@ -121,14 +121,19 @@ def main() -> None:
     # Split-half: the new knobs (names, date weight, ratio, reassign; join fixed) are
     # tuned on one half; every setting that ties for best there is reported on the other.
     tuned = {k: v for k, v in results.items() if k[4] == 0.07}
+    print_split_half(tuned, results[OLD], "old defaults")
+
+
+def print_split_half(grid: dict, base: tuple[float, float, float], base_name: str) -> None:
+    """Tune on one half of the topics, report every tie on the other: (all, even, odd) F1s."""
     for tune, report, label in [(1, 2, "even -> odd"), (2, 1, "odd -> even")]:
-        best = max(v[tune] for v in tuned.values())
-        ties = [k for k, v in tuned.items() if abs(v[tune] - best) < 1e-9]
-        got = [tuned[k][report] for k in ties]
+        best = max(v[tune] for v in grid.values())
+        ties = [k for k, v in grid.items() if abs(v[tune] - best) < 1e-9]
+        got = [grid[k][report] for k in ties]
         print(
             f"split-half {label}: best on tuning half {best:.3f} ({len(ties)} settings tie); "
             f"on the other half {statistics.mean(got):.3f} (min {min(got):.3f}, "
-            f"max {max(got):.3f}); old defaults there {results[OLD][report]:.3f}"
+            f"max {max(got):.3f}); {base_name} there {base[report]:.3f}"
         )
 
 
