@@ -444,13 +444,9 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     """No cue: the subject of the quote's sentence if it is a name, else the last
     person named in this or the previous paragraph (a quote is most often
     words of the person the paragraph is about), else the last person named."""
-    span = _tokens_between(ctx.doc, q.start, q.end)
-    if span is not None and len(span):
-        subject = _sentence_subject(span, q, ctx)
-        if subject is not None:
-            speaker, role = _speaker(subject, ctx)
-            if speaker:
-                return _Attribution(speaker, role, None, None, "subject")
+    own = _own_subject(q, ctx)
+    if own is not None:
+        return own
     floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
     near = before = None
     for start, ent in ctx.persons:
@@ -544,6 +540,8 @@ def quote_candidates(
         opens_paragraph = q.start - 1 == p_start
         if att is not None and att.loose and last is not None and last_paragraph == q.paragraph:
             att = last  # the quote before it in the paragraph, with its speaker, goes on
+        if att is None and kind == "partial":
+            att = _own_subject(q, ctx)
         if att is None and last is not None:
             same_para = last_paragraph == q.paragraph
             next_para = last_paragraph == q.paragraph - 1 and opens_paragraph
@@ -591,3 +589,17 @@ def _fill_roles(quotes: list[Quote]) -> list[Quote]:
         if q.speaker and not q.role:
             q.role = roles.get(q.speaker)
     return quotes
+
+
+def _own_subject(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
+    """Words woven into a sentence with no cue are its subject's ("Ryan worried that
+    the safety net was becoming “a hammock ...”", "Pew found that “...”"): that beats
+    carrying the previous quote's speaker on, which suits whole quoted sentences."""
+    span = _tokens_between(ctx.doc, q.start, q.end)
+    if span is None or not len(span):
+        return None
+    subject = _sentence_subject(span, q, ctx)
+    if subject is None:
+        return None
+    speaker, role = _speaker(subject, ctx)
+    return _Attribution(speaker, role, None, None, "subject") if speaker else None

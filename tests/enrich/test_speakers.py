@@ -276,3 +276,12 @@ def test_a_cue_inside_what_another_cue_reports_gives_way() -> None:
     assert _quote(result, "every 15 minutes").speaker == "Donald Trump"
     speaker = _quote(result, "no more baby parts").speaker
     assert speaker is not None and "Law enforcement sources" in speaker
+
+
+def test_words_woven_into_a_sentence_are_its_subjects_not_the_last_speakers() -> None:
+    result = _enrich(
+        "“We will cut taxes for every family in the state,” Governor Maria Lopez said on Monday. "
+        "Senator Tom Becker worried that the plan was “a gift to the wealthiest donors.”",
+    )
+    assert _quote(result, "We will cut taxes").speaker == "Maria Lopez"
+    assert _quote(result, "a gift to the wealthiest").speaker == "Tom Becker"
