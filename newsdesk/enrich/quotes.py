@@ -295,8 +295,15 @@ _SIGNED = re.compile(
 )
 
 
+# or in a line of its own under the quote: '"..."\n\n- Jane Doe, Philadelphia.' (quote boxes)
+_SIGNED_BELOW = re.compile(
+    r"[”\"][ \t]*\n\s*[-―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})[ \t]*(?:$|\n|[(,.])"
+)
+
+
 def _signed(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
-    found = _SIGNED.match(ctx.body, q.end, min(len(ctx.body), q.end + 80))
+    end = min(len(ctx.body), q.end + 80)
+    found = _SIGNED.match(ctx.body, q.end, end) or _SIGNED_BELOW.match(ctx.body, q.end, end)
     if found is None or found.group(1).lower() in SKIP_SPEAKERS:
         return None
     return _Attribution(ctx.resolve(found.group(1)), None, None, None, "label")

@@ -285,3 +285,14 @@ def test_words_woven_into_a_sentence_are_its_subjects_not_the_last_speakers() ->
     )
     assert _quote(result, "We will cut taxes").speaker == "Maria Lopez"
     assert _quote(result, "a gift to the wealthiest").speaker == "Tom Becker"
+
+
+def test_a_name_signed_on_the_line_under_a_quote() -> None:
+    result = _enrich(
+        "Quotable.",
+        '"I will look into it, but I do not know the status of those records yet."',
+        "- Senator Ann Whitfield.",
+        "Whitfield has promised that for months, and Governor Ray Dunn disagrees.",
+    )
+    speaker = _quote(result, "I will look into it").speaker
+    assert speaker is not None and "Whitfield" in speaker
