@@ -296,3 +296,12 @@ def test_a_name_signed_on_the_line_under_a_quote() -> None:
     )
     speaker = _quote(result, "I will look into it").speaker
     assert speaker is not None and "Whitfield" in speaker
+
+
+def test_a_long_description_keeps_its_words_up_to_the_first_comma() -> None:
+    result = _enrich(
+        "A coalition of 40 Midwestern farmers, truckers, nurses and teachers wrote to the "
+        "governor on Friday and said that “the new toll will ruin small towns across the state.”",
+    )
+    speaker = _quote(result, "the new toll will ruin").speaker
+    assert speaker is not None and "Midwestern farmers" in speaker
