@@ -38,6 +38,7 @@ from .quote_filter import MIN_FILTERED_WORDS
 from .quote_filter import Candidate as FilterCandidate
 from .quote_filter import features as filter_features
 from .quote_filter import load_model as load_filter
+from .signatures import signed_name, transcript_label
 from .speakers import (
     PERSON_PRONOUNS,
     SKIP_SPEAKERS,
@@ -289,30 +290,12 @@ def _adjacent_cue(cues: list[Any], q: QuoteSpan, ctx: _Context) -> Any | None:
     return None
 
 
-# a name signed after the quote with a dash: '“...” ― Jane Doe' (comments, letters, posts)
-_SIGNED = re.compile(
-    r"[”\"][ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})[ \t]*(?:$|\n|[(,.])"
-)
-
-
-# or in a line of its own under the quote: '"..."\n\n- Jane Doe, Philadelphia.' (quote boxes)
-_SIGNED_BELOW = re.compile(
-    r"[”\"][ \t]*\n\s*[-―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})[ \t]*(?:$|\n|[(,.])"
-)
-
-
-def _signed(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
-    end = min(len(ctx.body), q.end + 80)
-    found = _SIGNED.match(ctx.body, q.end, end) or _SIGNED_BELOW.match(ctx.body, q.end, end)
-    if found is None or found.group(1).lower() in SKIP_SPEAKERS:
-        return None
-    return _Attribution(ctx.resolve(found.group(1)), None, None, None, "label")
-
-
 def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
-    signed = _signed(q, ctx) if q.closed else None
-    if signed is not None:
-        return signed
+    opens = q.start - 1 == ctx.paragraphs[q.paragraph][0]  # a transcript line opens it
+    label = transcript_label(ctx.doc, ctx.body, q.start, q.end) if opens else None
+    label = label or (signed_name(ctx.body, q.end) if q.closed else None)
+    if label is not None:
+        return _Attribution(ctx.resolve(label), None, None, None, "label")
     sents = _frame(ctx, q)
     # spaCy's sentences may run across a paragraph break: the cue stays in the quote's
     # paragraph, or in a colon-ended lead-in just before it

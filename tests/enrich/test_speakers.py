@@ -305,3 +305,17 @@ def test_a_long_description_keeps_its_words_up_to_the_first_comma() -> None:
     )
     speaker = _quote(result, "the new toll will ruin").speaker
     assert speaker is not None and "Midwestern farmers" in speaker
+
+
+def test_transcript_lines_quoted_with_speaker_labels() -> None:
+    result = _enrich(
+        "Anchor Dana Reyes questioned Governor Paul Hart on Sunday. A transcript follows:",
+        '"REYES: Governor, will you sign the budget that the legislature passed last week?',
+        '"HART: I will sign it on Monday, because the schools cannot wait any longer for it."',
+        "Rubio spokesman Alex Conant tweeted about it. "
+        "\"Hart: 'I will sign it on Monday.' Reyes: 'The schools can wait.'\"",
+    )
+    assert "Reyes" in (_quote(result, "REYES: Governor").speaker or "")
+    assert "Hart" in (_quote(result, "HART: I will sign").speaker or "")
+    # a label inside a quote its cue reports is not a transcript line
+    assert _quote(result, "Hart: 'I will sign").speaker == "Alex Conant"
