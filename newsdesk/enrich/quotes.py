@@ -218,13 +218,19 @@ def _text_end(sent: Any) -> int:
     return sent.start_char
 
 
+# base forms only as what a verb with a subject goes on to do ("went on to say")
+_BASE_CUES = frozenset({"say", "add", "write", "tell", "ask"})
+
+
 def _cue_tokens(sents: Sequence[Any], ctx: _Context, words: frozenset[str]) -> list[Any]:
     out = []
     for sent in sents:
         for tok in sent:
             if ctx.token_in_quote(tok):
                 continue
-            if (tok.lower_ in words and tok.tag_.startswith("VB")) or _according_to(tok):
+            listed = tok.lower_ in words and tok.tag_.startswith("VB")
+            goes_on = tok.lower_ in _BASE_CUES and tok.dep_ == "xcomp" and _has_subject(tok.head)
+            if listed or goes_on or _according_to(tok):
                 out.append(tok)
     return out
 

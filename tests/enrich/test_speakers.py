@@ -319,3 +319,12 @@ def test_transcript_lines_quoted_with_speaker_labels() -> None:
     assert "Hart" in (_quote(result, "HART: I will sign").speaker or "")
     # a label inside a quote its cue reports is not a transcript line
     assert _quote(result, "Hart: 'I will sign").speaker == "Alex Conant"
+
+
+def test_went_on_to_say_is_a_cue() -> None:
+    result = _enrich(
+        "“The budget is a disaster for working families,” Governor Paul Hart said on Monday. "
+        "Mayor Lena Ortiz went on to say, “The budget keeps every "
+        "library in the city open and hires forty new teachers.”",
+    )
+    assert _quote(result, "The budget keeps every").speaker == "Lena Ortiz"
