@@ -38,6 +38,7 @@ from .quote_filter import MIN_FILTERED_WORDS
 from .quote_filter import Candidate as FilterCandidate
 from .quote_filter import features as filter_features
 from .quote_filter import load_model as load_filter
+from .signatures import signed_name, transcript_label
 from .speakers import (
     PERSON_PRONOUNS,
     SKIP_SPEAKERS,
@@ -217,13 +218,19 @@ def _text_end(sent: Any) -> int:
     return sent.start_char
 
 
+# base forms only as what a verb with a subject goes on to do ("went on to say")
+_BASE_CUES = frozenset({"say", "add", "write", "tell", "ask"})
+
+
 def _cue_tokens(sents: Sequence[Any], ctx: _Context, words: frozenset[str]) -> list[Any]:
     out = []
     for sent in sents:
         for tok in sent:
             if ctx.token_in_quote(tok):
                 continue
-            if (tok.lower_ in words and tok.tag_.startswith("VB")) or _according_to(tok):
+            listed = tok.lower_ in words and tok.tag_.startswith("VB")
+            goes_on = tok.lower_ in _BASE_CUES and tok.dep_ == "xcomp" and _has_subject(tok.head)
+            if listed or goes_on or _according_to(tok):
                 out.append(tok)
     return out
 
@@ -289,23 +296,12 @@ def _adjacent_cue(cues: list[Any], q: QuoteSpan, ctx: _Context) -> Any | None:
     return None
 
 
-# a name signed after the quote with a dash: '“...” ― Jane Doe' (comments, letters, posts)
-_SIGNED = re.compile(
-    r"[”\"][ \t]*[―—–][ \t]*([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})[ \t]*(?:$|\n|[(,.])"
-)
-
-
-def _signed(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
-    found = _SIGNED.match(ctx.body, q.end, min(len(ctx.body), q.end + 80))
-    if found is None or found.group(1).lower() in SKIP_SPEAKERS:
-        return None
-    return _Attribution(ctx.resolve(found.group(1)), None, None, None, "label")
-
-
 def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
-    signed = _signed(q, ctx) if q.closed else None
-    if signed is not None:
-        return signed
+    opens = q.start - 1 == ctx.paragraphs[q.paragraph][0]  # a transcript line opens it
+    label = transcript_label(ctx.doc, ctx.body, q.start, q.end) if opens else None
+    label = label or (signed_name(ctx.body, q.end) if q.closed else None)
+    if label is not None:
+        return _Attribution(ctx.resolve(label), None, None, None, "label")
     sents = _frame(ctx, q)
     # spaCy's sentences may run across a paragraph break: the cue stays in the quote's
     # paragraph, or in a colon-ended lead-in just before it
@@ -444,13 +440,9 @@ def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     """No cue: the subject of the quote's sentence if it is a name, else the last
     person named in this or the previous paragraph (a quote is most often
     words of the person the paragraph is about), else the last person named."""
-    span = _tokens_between(ctx.doc, q.start, q.end)
-    if span is not None and len(span):
-        subject = _sentence_subject(span, q, ctx)
-        if subject is not None:
-            speaker, role = _speaker(subject, ctx)
-            if speaker:
-                return _Attribution(speaker, role, None, None, "subject")
+    own = _own_subject(q, ctx)
+    if own is not None:
+        return own
     floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
     near = before = None
     for start, ent in ctx.persons:
@@ -544,6 +536,8 @@ def quote_candidates(
         opens_paragraph = q.start - 1 == p_start
         if att is not None and att.loose and last is not None and last_paragraph == q.paragraph:
             att = last  # the quote before it in the paragraph, with its speaker, goes on
+        if att is None and kind == "partial":
+            att = _own_subject(q, ctx)
         if att is None and last is not None:
             same_para = last_paragraph == q.paragraph
             next_para = last_paragraph == q.paragraph - 1 and opens_paragraph
@@ -591,3 +585,17 @@ def _fill_roles(quotes: list[Quote]) -> list[Quote]:
         if q.speaker and not q.role:
             q.role = roles.get(q.speaker)
     return quotes
+
+
+def _own_subject(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
+    """Words woven into a sentence with no cue are its subject's ("Ryan worried that
+    the safety net was becoming “a hammock ...”", "Pew found that “...”"): that beats
+    carrying the previous quote's speaker on, which suits whole quoted sentences."""
+    span = _tokens_between(ctx.doc, q.start, q.end)
+    if span is None or not len(span):
+        return None
+    subject = _sentence_subject(span, q, ctx)
+    if subject is None:
+        return None
+    speaker, role = _speaker(subject, ctx)
+    return _Attribution(speaker, role, None, None, "subject") if speaker else None

@@ -353,6 +353,12 @@ def _described(head: Any, ctx: Context) -> str | None:
             keep.extend(tail)
             last = max(t.i for t in keep)
     if last - head.i > 8:
+        # a long list after the noun: keep it up to its first comma ("a group of 67
+        # Latin American artists, writers, actors and scientists")
+        comma = next((t.i for t in doc[head.i + 1 : last + 1] if t.text in {",", ";"}), last + 1)
+        keep = [t for t in keep if t.i < comma]
+        last = max(t.i for t in keep)
+    if last - head.i > 8:
         return None
     first = min(t.i for t in keep)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))

@@ -276,3 +276,55 @@ def test_a_cue_inside_what_another_cue_reports_gives_way() -> None:
     assert _quote(result, "every 15 minutes").speaker == "Donald Trump"
     speaker = _quote(result, "no more baby parts").speaker
     assert speaker is not None and "Law enforcement sources" in speaker
+
+
+def test_words_woven_into_a_sentence_are_its_subjects_not_the_last_speakers() -> None:
+    result = _enrich(
+        "“We will cut taxes for every family in the state,” Governor Maria Lopez said on Monday. "
+        "Senator Tom Becker worried that the plan was “a gift to the wealthiest donors.”",
+    )
+    assert _quote(result, "We will cut taxes").speaker == "Maria Lopez"
+    assert _quote(result, "a gift to the wealthiest").speaker == "Tom Becker"
+
+
+def test_a_name_signed_on_the_line_under_a_quote() -> None:
+    result = _enrich(
+        "Quotable.",
+        '"I will look into it, but I do not know the status of those records yet."',
+        "- Senator Ann Whitfield.",
+        "Whitfield has promised that for months, and Governor Ray Dunn disagrees.",
+    )
+    speaker = _quote(result, "I will look into it").speaker
+    assert speaker is not None and "Whitfield" in speaker
+
+
+def test_a_long_description_keeps_its_words_up_to_the_first_comma() -> None:
+    result = _enrich(
+        "A coalition of 40 Midwestern farmers, truckers, nurses and teachers wrote to the "
+        "governor on Friday and said that “the new toll will ruin small towns across the state.”",
+    )
+    speaker = _quote(result, "the new toll will ruin").speaker
+    assert speaker is not None and "Midwestern farmers" in speaker
+
+
+def test_transcript_lines_quoted_with_speaker_labels() -> None:
+    result = _enrich(
+        "Anchor Dana Reyes questioned Governor Paul Hart on Sunday. A transcript follows:",
+        '"REYES: Governor, will you sign the budget that the legislature passed last week?',
+        '"HART: I will sign it on Monday, because the schools cannot wait any longer for it."',
+        "Rubio spokesman Alex Conant tweeted about it. "
+        "\"Hart: 'I will sign it on Monday.' Reyes: 'The schools can wait.'\"",
+    )
+    assert "Reyes" in (_quote(result, "REYES: Governor").speaker or "")
+    assert "Hart" in (_quote(result, "HART: I will sign").speaker or "")
+    # a label inside a quote its cue reports is not a transcript line
+    assert _quote(result, "Hart: 'I will sign").speaker == "Alex Conant"
+
+
+def test_went_on_to_say_is_a_cue() -> None:
+    result = _enrich(
+        "“The budget is a disaster for working families,” Governor Paul Hart said on Monday. "
+        "Mayor Lena Ortiz went on to say, “The budget keeps every "
+        "library in the city open and hires forty new teachers.”",
+    )
+    assert _quote(result, "The budget keeps every").speaker == "Lena Ortiz"
