@@ -44,6 +44,7 @@ from newsdesk.enrich.quotes import (  # noqa: E402
     find_quotes,
     word_count,
 )
+from newsdesk.model import Quote  # noqa: E402
 
 L2 = 1e-4
 # words that were a cue CUE_WORD_MIN+ times and in CUE_WORD_RATE+ of their
@@ -100,22 +101,17 @@ def article_items(name: str, text: str, gold: list[Gold], doc: object) -> dict:
         "cands": cands,
         "labels": labels,
         "speakers": speakers,
+        "feats": [am.features(c) for c in cands],
     }
 
 
-def fit(items: list[dict], min_count: int, l2: float, steps: int = 300) -> am.Model:
+def fit_rows(
+    rows_f: list[list[str]], labels: list[int], min_count: int, l2: float, steps: int = 300
+) -> tuple[dict[str, float], float]:
     """Logistic regression (full-batch Adam, L2) over features seen ``min_count``+ times."""
     import numpy as np
 
-    seen: Counter[str] = Counter()
-    rows_f: list[list[str]] = []
-    labels: list[int] = []
-    for item in items:
-        for c, y in zip(item["cands"], item["labels"], strict=True):
-            feats = am.features(c)
-            rows_f.append(feats)
-            labels.append(int(y))
-            seen.update(feats)
+    seen: Counter[str] = Counter(f for feats in rows_f for f in feats)
     names = sorted(f for f, n in seen.items() if n >= min_count)
     index = {f: n for n, f in enumerate(names)}
     rows, cols = [], []
@@ -144,17 +140,46 @@ def fit(items: list[dict], min_count: int, l2: float, steps: int = 300) -> am.Mo
         w -= delta[:-1]
         b -= delta[-1]
     weights = {f: round(float(x), 2) for f, x in zip(names, w, strict=True) if abs(x) >= MIN_WEIGHT}
-    return am.Model(weights, round(float(b), 3), 0.5)
+    return weights, round(float(b), 3)
+
+
+def fit_first(items: list[dict], min_count: int, l2: float) -> am.Model:
+    """The first look alone: every candidate scored on its own features."""
+    rows = [f for item in items for f in item["feats"]]
+    labels = [int(y) for item in items for y in item["labels"]]
+    return am.Model(*fit_rows(rows, labels, min_count, l2), 0.5)
+
+
+def fit(items: list[dict], min_count: int, l2: float) -> am.Model:
+    """Both looks.  The second look learns from first-look scores cross-fitted on
+    ``items`` (each half scored by the first look fitted on the other half), so it
+    sees scores as unseen articles get them, not the first look's fit to its own
+    training data."""
+    first = fit_first(items, min_count, l2)
+    halves = [items[0::2], items[1::2]]
+    inner = [fit_first(halves[1], min_count, l2), fit_first(halves[0], min_count, l2)]
+    rows: list[list[str]] = []
+    labels: list[int] = []
+    for half, model in zip(halves, inner, strict=True):
+        for item in half:
+            probs = [model.first(f) for f in item["feats"]]
+            extra = am.context_features(item["cands"], probs)
+            rows.extend(f + x for f, x in zip(item["feats"], extra, strict=True))
+            labels.extend(int(y) for y in item["labels"])
+    first.context_weights, first.context_bias = fit_rows(rows, labels, min_count, l2)
+    return first
 
 
 def predictions(item: dict, table: am.Model) -> list[Pred]:
     """The benchmark's all-attributions predictions for one article at ``table``."""
     text = item["text"]
-    out = merge_by_cue(text, item["quotes"])
     speakers = {id(c): s for c, s in zip(item["cands"], item["speakers"], strict=True)}
-    for c in attr.accepted(item["cands"], table, text):
-        out.append(Pred(c.start, c.end, text[c.start : c.end], speakers[id(c)]))
-    return out
+    found = [
+        Quote(text[c.start : c.end], c.start, c.end, "indirect", speakers[id(c)], None, c.form)
+        for c in attr.accepted(item["cands"], table, text)
+    ]
+    # merged as the product's output is: a quote inside an accepted content is part of it
+    return merge_by_cue(text, sorted(item["quotes"] + found, key=lambda q: q.start))
 
 
 def evaluate(items: list[dict], tables: list[am.Model]) -> Tally:
@@ -222,6 +247,7 @@ def main(argv: Iterable[str] | None = None) -> None:
         "cue_words": cue_words,
         "bias": final.bias,
         "weights": final.weights,
+        "context": {"bias": final.context_bias, "weights": final.context_weights},
     }
     args.out.write_text(json.dumps(data_out, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(items)} articles, {seen} candidates, {positives} cues; threshold {best[1]:.2f}")

@@ -77,19 +77,82 @@ def features(cand: Any) -> list[str]:
     return out
 
 
+def _bucket(p: float) -> str:
+    return str(min(9, int(p * 10)))
+
+
+def context_features(cands: list[Any], first: list[float]) -> list[list[str]]:
+    """What the second look adds to :func:`features`: how the first look scored this
+    candidate and its neighbours.  A cue inside a likely content ("said he *thinks*
+    ..."), a content holding a likelier cue, a rank below other cues of the
+    sentence, or a likelier length of the same cue all speak against it; one
+    logistic model cannot see them, as each candidate is scored alone."""
+    by_sent: dict[int, list[int]] = {}
+    for n, c in enumerate(cands):
+        by_sent.setdefault(c.sent, []).append(n)
+    best: dict[int, float] = {}
+    longest: dict[int, int] = {}
+    for c, p in zip(cands, first, strict=True):
+        best[c.cue.i] = max(best.get(c.cue.i, 0.0), p)
+        longest[c.cue.i] = max(longest.get(c.cue.i, 0), c.end)
+    out = []
+    for c, p in zip(cands, first, strict=True):
+        base = c.shape.split("/")[0]
+        b = _bucket(p)
+        feats = [f"s1={b}", f"s1b={b}|{base}"]
+        near = [m for s in (c.sent - 1, c.sent, c.sent + 1) for m in by_sent.get(s, ())]
+        cue_i = c.cue.i
+        rivals = {cands[m].cue.i for m in by_sent[c.sent] if cands[m].cue.i != cue_i}
+        rank = 1 + sum(1 for r in rivals if best[r] > p)
+        feats.append(f"rk={min(rank, 3)}|{base}")
+        others = [m for m in near if cands[m].cue.i != cue_i]
+        around = [first[m] for m in others if cands[m].start <= c.cue.idx < cands[m].end]
+        if around:
+            feats.append(f"in={_bucket(max(around))}|{base}")
+        held = [first[m] for m in others if c.start <= cands[m].cue.idx < c.end]
+        if held:
+            feats.append(f"has={_bucket(max(held))}|{base}")
+        same = [first[m] for m in by_sent[c.sent] if cands[m].cue.i == cue_i and cands[m] is not c]
+        if same:
+            length = "long" if c.end >= longest[cue_i] else "short"
+            feats.append(f"var={'hi' if max(same) > p else 'lo'}|{length}")
+        out.append(feats)
+    return out
+
+
+def _sigmoid(total: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+
+
 @dataclass
 class Model:
-    """Logistic weights per feature (see :func:`features`) and the acceptance
-    threshold, both learned on PolNeAR train; see the module note."""
+    """Logistic weights per feature (see :func:`features`), the second look's weights
+    over those features and :func:`context_features`, and the acceptance threshold,
+    all learned on PolNeAR train; see the module note."""
 
     weights: dict[str, float]
     bias: float
     threshold: float
     cue_words: frozenset[str] = frozenset()
+    context_weights: dict[str, float] | None = None
+    context_bias: float = 0.0
 
-    def score(self, cand: Any) -> float:
-        total = self.bias + sum(self.weights.get(f, 0.0) for f in features(cand))
-        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, total))))
+    def first(self, feats: list[str]) -> float:
+        """The first look: each candidate on its own."""
+        return _sigmoid(self.bias + sum(self.weights.get(f, 0.0) for f in feats))
+
+    def scores(self, cands: list[Any]) -> list[float]:
+        """Probability that each candidate is an attribution (the second look when the
+        table has one)."""
+        feats = [features(c) for c in cands]
+        first = [self.first(f) for f in feats]
+        if self.context_weights is None:
+            return first
+        w = self.context_weights
+        return [
+            _sigmoid(self.context_bias + sum(w.get(x, 0.0) for x in f + extra))
+            for f, extra in zip(feats, context_features(cands, first), strict=True)
+        ]
 
 
 def cue_words() -> frozenset[str]:
@@ -103,6 +166,12 @@ def cue_words() -> frozenset[str]:
 def load_model(path: Path = TABLE) -> Model:
     """The learned model shipped with the package (feature names and weights only)."""
     data = json.loads(path.read_text(encoding="utf-8"))
+    context = data.get("context")
     return Model(
-        data["weights"], data["bias"], data["threshold"], frozenset(data.get("cue_words", ()))
+        data["weights"],
+        data["bias"],
+        data["threshold"],
+        frozenset(data.get("cue_words", ())),
+        context["weights"] if context else None,
+        context["bias"] if context else 0.0,
     )

@@ -83,6 +83,7 @@ class Candidate:
     shape: str
     subject: Any | None
     subject_kind: str
+    sent: int = 0  # the cue's sentence, numbered through the article
 
     @property
     def form(self) -> str:
@@ -109,7 +110,7 @@ def accepted(cands: list[Candidate], model: Model, body: str) -> list[Candidate]
     """The candidates the model takes; of two that report nearly the same words
     (half of the larger word set shared, as with "says she thinks ..." and
     "thinks ..."), only the likelier."""
-    scored = [(model.score(c), n, c) for n, c in enumerate(cands)]
+    scored = [(p, n, c) for n, (c, p) in enumerate(zip(cands, model.scores(cands), strict=True))]
     scored = [x for x in scored if x[0] >= model.threshold]
     scored.sort(key=lambda x: -x[0])
     kept: list[tuple[int, Candidate, set[str]]] = []
@@ -167,7 +168,7 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
             n = word_count(body[a:b])
             size = "1" if n == 1 else "2" if n <= 3 else "4"
             full = f"{shape}/{size}{'+q' if inside else ''}{extra}"
-            out.append(Candidate(tok, a, b, full, subject, kind))
+            out.append(Candidate(tok, a, b, full, subject, kind, sents.index[tok.i]))
     return out
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsdesk.enrich import enrich
-from newsdesk.enrich.attribution_model import Model, load_model
+from newsdesk.enrich.attribution_model import Model, context_features, load_model
 from newsdesk.enrich.attributions import accepted, candidates
 from newsdesk.enrich.entities import find_entities
 from newsdesk.enrich.nlp import parse
@@ -81,6 +81,8 @@ def test_model_file_holds_weights_only() -> None:
     assert 0.0 < model.threshold < 1.0
     assert model.weights and all(isinstance(w, float) for w in model.weights.values())
     assert max(len(name) for name in model.weights) < 80  # feature names, never sentences
+    assert model.context_weights  # the second look ships in the same file
+    assert max(len(name) for name in model.context_weights) < 80
 
 
 def _candidates(text: str) -> list[tuple[str, str]]:
@@ -155,3 +157,43 @@ def test_one_content_per_cue_and_no_two_with_nearly_the_same_words() -> None:
     for i, a in enumerate(bags):
         for b in bags[i + 1 :]:
             assert len(a & b) < max(len(a), len(b)) / 2
+
+
+def _article_candidates(text: str) -> list:
+    doc = next(parse([text]))
+    index = find_entities(doc)
+    quotes = find_quotes(doc, text, index.canonical)
+    ctx = _Context(doc, text, [], index.canonical)
+    return candidates(ctx, quotes)
+
+
+def test_second_look_sees_a_cue_inside_another_candidates_content() -> None:
+    text = "Dana Cole said she thinks the new stadium will bring jobs to the east side of town."
+    cands = _article_candidates(text)
+    said = next(c for c in cands if c.cue.text == "said")
+    thinks = next(c for c in cands if c.cue.text == "thinks")
+    feats = context_features(cands, [0.9 if c is said else 0.2 for c in cands])
+    by_cand = {id(c): f for c, f in zip(cands, feats, strict=True)}
+    assert any(f.startswith("in=9|") for f in by_cand[id(thinks)])  # inside a likely content
+    assert any(f.startswith("has=2|") for f in by_cand[id(said)])  # holds an unlikely cue
+    assert "s1=9" in by_cand[id(said)] and "s1=2" in by_cand[id(thinks)]
+
+
+def test_second_look_decides_from_its_own_weights() -> None:
+    text = "Dana Cole said she thinks the new stadium will bring jobs to the east side of town."
+    cands = _article_candidates(text)
+    first = Model({"f=thinks": 1.0}, 0.0, 0.4)  # the first look prefers the inner cue
+    kept = accepted(cands, first, text)
+    assert any(c.cue.text == "thinks" for c in kept)
+    assert not any(c.cue.text == "said" for c in kept)  # nearly the same words: dropped
+    probs = [first.first(["f=thinks"] if c.cue.text == "thinks" else []) for c in cands]
+    inside = {f for f in sum(context_features(cands, probs), []) if f.startswith("in=")}
+    second = Model(
+        {"f=thinks": 1.0},
+        0.0,
+        0.4,
+        context_weights={"f=thinks": 1.0, **{f: -5.0 for f in inside}},
+    )
+    kept = accepted(cands, second, text)
+    assert any(c.cue.text == "said" for c in kept)
+    assert not any(c.cue.text == "thinks" for c in kept)
