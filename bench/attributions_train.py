@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from logistic import fit_logistic  # noqa: E402
 from quotes import DATA, Gold, Pred, Tally, load, merge_by_cue, score, words  # noqa: E402
 
 from newsdesk.enrich import attribution_model as am  # noqa: E402
@@ -109,38 +110,16 @@ def fit_rows(
     rows_f: list[list[str]], labels: list[int], min_count: int, l2: float, steps: int = 300
 ) -> tuple[dict[str, float], float]:
     """Logistic regression (full-batch Adam, L2) over features seen ``min_count``+ times."""
-    import numpy as np
-
-    seen: Counter[str] = Counter(f for feats in rows_f for f in feats)
-    names = sorted(f for f, n in seen.items() if n >= min_count)
-    index = {f: n for n, f in enumerate(names)}
-    rows, cols = [], []
-    for r, feats in enumerate(rows_f):
-        for f in feats:
-            if f in index:
-                rows.append(r)
-                cols.append(index[f])
-    row = np.array(rows)
-    col = np.array(cols)
-    y = np.array(labels, dtype=float)
-    n_rows, n_feats = len(labels), len(names)
-    w = np.zeros(n_feats)
-    b = 0.0
-    m = np.zeros(n_feats + 1)
-    v = np.zeros(n_feats + 1)
-    rate, beta1, beta2 = 0.1, 0.9, 0.999
-    for step in range(1, steps + 1):
-        z = np.bincount(row, weights=w[col], minlength=n_rows) + b
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        g = (p - y) / n_rows
-        grad = np.append(np.bincount(col, weights=g[row], minlength=n_feats) + l2 * w, g.sum())
-        m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * grad * grad
-        delta = rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
-        w -= delta[:-1]
-        b -= delta[-1]
-    weights = {f: round(float(x), 2) for f, x in zip(names, w, strict=True) if abs(x) >= MIN_WEIGHT}
-    return weights, round(float(b), 3)
+    return fit_logistic(
+        rows_f,
+        labels,
+        min_count=min_count,
+        l2=l2,
+        steps=steps,
+        rate=0.1,
+        digits=2,
+        min_weight=MIN_WEIGHT,
+    )
 
 
 def fit_first(items: list[dict], min_count: int, l2: float) -> am.Model:

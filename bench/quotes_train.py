@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -34,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from logistic import fit_logistic  # noqa: E402
 from quotes import Gold, Pred, Tally, gold_direct, load, score  # noqa: E402
 
 from newsdesk.enrich import quote_filter as qf  # noqa: E402
@@ -61,42 +61,20 @@ def article_items(text: str, gold: list[Gold], doc: object) -> dict:
 
 def fit(items: list[dict], min_count: int, l2: float, steps: int = 400) -> qf.Model:
     """Logistic regression (full-batch Adam, L2) over features seen ``min_count``+ times."""
-    import numpy as np
-
-    seen: Counter[str] = Counter()
-    rows_f: list[list[str]] = []
-    labels: list[int] = []
-    for item in items:
-        for feats, y in zip(item["feats"], item["labels"], strict=True):
-            rows_f.append(feats)
-            labels.append(int(y))
-            seen.update(set(feats))
-    names = sorted(f for f, n in seen.items() if n >= min_count)
-    index = {f: n for n, f in enumerate(names)}
-    rows, cols = [], []
-    for r, feats in enumerate(rows_f):
-        for f in feats:
-            if f in index:
-                rows.append(r)
-                cols.append(index[f])
-    row, col = np.array(rows), np.array(cols)
-    y = np.array(labels, dtype=float)
-    n_rows, n_feats = len(labels), len(names)
-    w, b = np.zeros(n_feats), 0.0
-    m, v = np.zeros(n_feats + 1), np.zeros(n_feats + 1)
-    rate, beta1, beta2 = 0.05, 0.9, 0.999
-    for step in range(1, steps + 1):
-        z = np.bincount(row, weights=w[col], minlength=n_rows) + b
-        p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
-        g = (p - y) / n_rows
-        grad = np.append(np.bincount(col, weights=g[row], minlength=n_feats) + l2 * w, g.sum())
-        m = beta1 * m + (1 - beta1) * grad
-        v = beta2 * v + (1 - beta2) * grad * grad
-        delta = rate * (m / (1 - beta1**step)) / (np.sqrt(v / (1 - beta2**step)) + 1e-8)
-        w -= delta[:-1]
-        b -= delta[-1]
-    weights = {f: round(float(x), 3) for f, x in zip(names, w, strict=True) if abs(x) >= MIN_WEIGHT}
-    return qf.Model(weights, round(float(b), 3), 0.5)
+    rows_f = [feats for item in items for feats in item["feats"]]
+    labels = [int(y) for item in items for y in item["labels"]]
+    weights, bias = fit_logistic(
+        rows_f,
+        labels,
+        min_count=min_count,
+        l2=l2,
+        steps=steps,
+        rate=0.05,
+        digits=3,
+        min_weight=MIN_WEIGHT,
+        count_rows=True,
+    )
+    return qf.Model(weights, bias, 0.5)
 
 
 def evaluate(items: list[dict], models: list[qf.Model], threshold: float) -> Tally:
