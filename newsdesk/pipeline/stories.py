@@ -117,6 +117,7 @@ def cluster_articles(
                 source=article_source(article),
                 title=article.title or _first_words(article.body),
                 dated=dated,
+                counts=c,
             )
         )
     start = min(m.at for m in members) - params.window
@@ -128,19 +129,21 @@ def cluster_articles(
     index = TopicIndex(topics, params)
     for member in sorted(members, key=lambda m: (m.at, m.article_id)):
         index.add(member)
+    reweigh = _Reweigh(store, df, n_docs)
+    loaded = index.settle(lambda keys: _load_members(store, keys, reweigh))
     changed = index.changed()
-    old_keys = [k for t in changed for k in (t.key, *t.absorbed) if k > 0]
-    old_by_topic: dict[int, list[Member]] = defaultdict(list)
-    for row in store.story_topic_members(old_keys):
-        old_by_topic[row["topic_id"]].append(_member(row))
+    rest = [k for t in changed for k in (t.key, *t.absorbed) if k > 0 and k not in loaded]
+    old_by_topic = _load_members(store, rest, reweigh)
     run: dict[str, Any] = {
         "new_members": [_member_row(m) for m in members],
         "topics": [],
         "merged": sorted(k for k in index.merged_away if k > 0),
         "stories": [],
+        "vectors": [(m.article_id, m.vector) for m in reweigh.done],
     }
+    kept: set[int] = set()  # story ids kept so far (each goes to one group only)
     for topic in changed:
-        group_members = list(topic.new_members)
+        group_members = [*topic.new_members, *topic.old_members]
         for key in (topic.key, *topic.absorbed):
             group_members.extend(old_by_topic.get(key, []))
         run["topics"].append(
@@ -153,7 +156,7 @@ def cluster_articles(
             }
         )
         groups = split_topic(group_members, params)
-        for story_id, group in zip(keep_ids(groups), groups, strict=True):
+        for story_id, group in zip(keep_ids(groups, kept), groups, strict=True):
             draft = summarise(story_id, topic.key, group)
             run["stories"].append(
                 {
@@ -176,13 +179,48 @@ def cluster_articles(
     return StoryRun(len(members), len(changed), len(run["stories"]))
 
 
+class _Reweigh:
+    """Weighs stored articles again from their raw counts with today's document
+    frequencies (rows stored before the counts were kept keep their vector)."""
+
+    def __init__(self, store: Store, df: dict[str, int], n_docs: int) -> None:
+        self.store = store
+        self.df = dict(df)
+        self.n_docs = n_docs
+        self.done: list[Member] = []
+
+    def __call__(self, members: list[Member]) -> None:
+        wanted = {t for m in members if m.counts for t in m.counts if t not in self.df}
+        if wanted:
+            found, _ = self.store.story_doc_freqs(wanted)
+            self.df.update(found)
+            self.df.update((t, 0) for t in wanted if t not in found)
+        for m in members:
+            if m.counts:
+                m.vector = weigh(m.counts, lambda t: self.df.get(t, 0), self.n_docs)
+                self.done.append(m)
+
+
+def _load_members(store: Store, keys: list[int], reweigh: _Reweigh) -> dict[int, list[Member]]:
+    """Stored members of topics ``keys``, by topic id, weighed again."""
+    out: dict[int, list[Member]] = defaultdict(list)
+    if not keys:
+        return out
+    rows = [_member(row) for row in store.story_topic_members(keys)]
+    reweigh([m for m, _ in rows])
+    for m, topic_id in rows:
+        out[topic_id].append(m)
+    return out
+
+
 def _first_words(text: str, n: int = 12) -> str:
     words = text.split()
     return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
 
-def _member(row: dict[str, Any]) -> Member:
-    return Member(
+def _member(row: dict[str, Any]) -> tuple[Member, int]:
+    """A stored article as clustering sees it, and its topic id."""
+    member = Member(
         article_id=row["article_id"],
         vector=row["vector"],
         at=row["at"],
@@ -190,7 +228,9 @@ def _member(row: dict[str, Any]) -> Member:
         title=row["title"],
         story_id=row["story_id"],
         dated=row["dated"],
+        counts=row.get("counts"),
     )
+    return member, row["topic_id"]
 
 
 def _member_row(m: Member) -> dict[str, Any]:
@@ -203,6 +243,7 @@ def _member_row(m: Member) -> dict[str, Any]:
         "source": m.source,
         "title": m.title,
         "vector": m.vector,
+        "counts": dict(m.counts) if m.counts is not None else None,
     }
 
 

@@ -10,7 +10,9 @@ frequencies are updated with one ``UPDATE`` executemany for known terms and one
   counts the documents, so IDF is maintained incrementally.
 * ``story_topics``: loose groups, with the sum of their articles' vectors.
 * ``stories``: one real-world event each, with headline, span and sources.
-* ``article_stories``: per article its vector, time, source, topic and story.
+* ``article_stories``: per article its vector, time, source, topic and story,
+  and its raw feature counts (since schema version 12), so that its vector can
+  be weighed again with today's document frequencies.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    inspect,
     or_,
     select,
     update,
@@ -94,6 +97,8 @@ article_stories = Table(
     Column("source", Text),
     Column("title", Text, nullable=False),
     Column("vector", JSON, nullable=False),
+    # Raw feature counts (NULL for rows stored before schema version 12).
+    Column("counts", JSON),
 )
 
 TABLES = [story_terms, story_topics, stories, article_stories]
@@ -102,6 +107,14 @@ TABLES = [story_terms, story_topics, stories, article_stories]
 def create_tables(conn: Connection) -> None:
     """Migration step: the story tables (appended to the migration list)."""
     metadata.create_all(conn, tables=TABLES)
+
+
+def add_counts_column(conn: Connection) -> None:
+    """Migration step: ``article_stories.counts`` (databases made before it)."""
+    if "counts" in {c["name"] for c in inspect(conn).get_columns("article_stories")}:
+        return
+    kind = JSON().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE article_stories ADD COLUMN counts {kind}")
 
 
 # -- term statistics ---------------------------------------------------------
@@ -239,7 +252,26 @@ def insert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         conn.execute(
             insert(article_stories),
-            [{**r, "at": _utc(r["at"]), "vector": _rounded(r["vector"])} for r in rows],
+            [
+                {
+                    **r,
+                    "at": _utc(r["at"]),
+                    "vector": _rounded(r["vector"]),
+                    "counts": r.get("counts"),
+                }
+                for r in rows
+            ],
+        )
+
+
+def update_vectors(conn: Connection, vectors: list[tuple[int, Mapping[str, float]]]) -> None:
+    """Replace stored vectors (weighed again with the current document frequencies)."""
+    if vectors:
+        conn.execute(
+            update(article_stories)
+            .where(article_stories.c.article_id == bindparam("aid"))
+            .values(vector=bindparam("vec")),
+            [{"aid": a, "vec": _rounded(v)} for a, v in vectors],
         )
 
 
@@ -399,7 +431,8 @@ class StoryStoreMixin:
         ``topics`` (``key, size, total, first, last``; negative key = new),
         ``merged`` (topic ids merged away) and ``stories``: per story its
         ``topic_key``, ``story_id`` (None = new), column values and
-        ``article_ids``.
+        ``article_ids``; optionally ``vectors``, ``(article id, vector)``
+        pairs of stored articles weighed again.
         """
         with self._writer.begin() as conn:
             insert_members(conn, list(run["new_members"]))
@@ -417,6 +450,7 @@ class StoryStoreMixin:
                 story_id = save_story(conn, s["story_id"], {**s["values"], "topic_id": topic_id})
                 assignments.extend((a, topic_id, story_id) for a in s["article_ids"])
             assign_members(conn, assignments)
+            update_vectors(conn, list(run.get("vectors", ())))
 
     def story_of(self, article_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
@@ -496,4 +530,5 @@ def _member_dict(row: Any) -> dict[str, Any]:
         "source": row.source,
         "title": row.title,
         "vector": dict(row.vector or {}),
+        "counts": None if row.counts is None else dict(row.counts),
     }
