@@ -66,6 +66,7 @@ class StoryParams:
     reassign_rounds: int = 3  # passes moving articles to their closest story
     recheck: bool = True  # touched topics let go of articles that fell below ``join``
     settle_rounds: int = 3  # rounds of loading, re-checking and placing strays again
+    restale: float = 1.5  # re-split a topic once the corpus grew this much since (0: off)
 
 
 @dataclass
@@ -98,6 +99,7 @@ class Topic:
     new_members: list[Member] = field(default_factory=list)
     absorbed: list[int] = field(default_factory=list)  # keys of topics merged into it
     old_members: list[Member] = field(default_factory=list)  # stored ones, once loaded
+    n_docs: int | None = None  # documents counted when it was last split
 
 
 class TopicIndex:
@@ -192,6 +194,16 @@ class TopicIndex:
         self.merged_away.add(gone.key)
         self.touched.add(keep.key)
         return keep
+
+    def touch_stale(self, n_docs: int) -> None:
+        """Mark for re-splitting the topics last split when the corpus was
+        :attr:`StoryParams.restale` times smaller: their weights, and so
+        their split, came from document frequencies that no longer hold."""
+        if self.params.restale <= 0:
+            return
+        for topic in self.topics.values():
+            if topic.key > 0 and topic.n_docs and n_docs >= self.params.restale * topic.n_docs:
+                self.touched.add(topic.key)
 
     def settle(self, load: Callable[[list[int]], dict[int, list[Member]]]) -> set[int]:
         """Bring the touched topics' stored articles in and let go of strays.

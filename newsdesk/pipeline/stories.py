@@ -123,12 +123,13 @@ def cluster_articles(
     start = min(m.at for m in members) - params.window
     end = max(m.at for m in members) + params.window
     topics = [
-        Topic(t["id"], t["size"], t["total"], t["first"], t["last"])
+        Topic(t["id"], t["size"], t["total"], t["first"], t["last"], n_docs=t.get("n_docs"))
         for t in store.story_topics_between(start, end, now - params.window)
     ]
     index = TopicIndex(topics, params)
     for member in sorted(members, key=lambda m: (m.at, m.article_id)):
         index.add(member)
+    index.touch_stale(n_docs)
     reweigh = _Reweigh(store, df, n_docs)
     loaded = index.settle(lambda keys: _load_members(store, keys, reweigh))
     changed = index.changed()
@@ -153,6 +154,7 @@ def cluster_articles(
                 "total": topic.total,
                 "first": topic.first,
                 "last": topic.last,
+                "n_docs": n_docs,
             }
         )
         groups = split_topic(group_members, params)

@@ -69,6 +69,8 @@ story_topics = Table(
     Column("first_seen", DateTime(timezone=True)),
     Column("last_seen", DateTime(timezone=True), index=True),
     Column("touched_at", DateTime(timezone=True), nullable=False, index=True),
+    # Documents counted when it was last split (schema version 12; NULL before).
+    Column("n_docs", Integer),
 )
 
 stories = Table(
@@ -109,12 +111,16 @@ def create_tables(conn: Connection) -> None:
     metadata.create_all(conn, tables=TABLES)
 
 
-def add_counts_column(conn: Connection) -> None:
-    """Migration step: ``article_stories.counts`` (databases made before it)."""
-    if "counts" in {c["name"] for c in inspect(conn).get_columns("article_stories")}:
-        return
-    kind = JSON().compile(dialect=conn.dialect)
-    conn.exec_driver_sql(f"ALTER TABLE article_stories ADD COLUMN counts {kind}")
+def add_reweigh_columns(conn: Connection) -> None:
+    """Migration step: ``article_stories.counts`` and ``story_topics.n_docs``
+    (databases made before them), so topics can be weighed and split again."""
+    for table, column, kind in (
+        ("article_stories", "counts", JSON()),
+        ("story_topics", "n_docs", Integer()),
+    ):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
+            ddl = kind.compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
 
 
 # -- term statistics ---------------------------------------------------------
@@ -202,9 +208,12 @@ def entity_names_of(conn: Connection, article_ids: list[int]) -> dict[int, list[
     return out
 
 
-def save_topic(conn: Connection, key: int, size: int, total: dict[str, float], first, last) -> int:  # type: ignore[no-untyped-def]
+def save_topic(
+    conn: Connection, key: int, size: int, total: dict[str, float], first, last, n_docs=None
+) -> int:  # type: ignore[no-untyped-def]
     """Insert a new topic (``key < 0``) or update one; return its id."""
     values = {
+        "n_docs": n_docs,
         "size": size,
         "total": total,
         "first_seen": _utc(first),
@@ -428,7 +437,8 @@ class StoryStoreMixin:
         """Write one clustering run in one transaction.
 
         ``run`` holds ``new_members`` (article_stories rows, topic/story 0),
-        ``topics`` (``key, size, total, first, last``; negative key = new),
+        ``topics`` (``key, size, total, first, last``, optionally ``n_docs``;
+        negative key = new),
         ``merged`` (topic ids merged away) and ``stories``: per story its
         ``topic_key``, ``story_id`` (None = new), column values and
         ``article_ids``; optionally ``vectors``, ``(article id, vector)``
@@ -437,7 +447,9 @@ class StoryStoreMixin:
         with self._writer.begin() as conn:
             insert_members(conn, list(run["new_members"]))
             ids = {
-                t["key"]: save_topic(conn, t["key"], t["size"], t["total"], t["first"], t["last"])
+                t["key"]: save_topic(
+                    conn, t["key"], t["size"], t["total"], t["first"], t["last"], t.get("n_docs")
+                )
                 for t in run["topics"]
             }
             touched = [i for i in [*ids.values(), *run["merged"]] if i > 0]
@@ -517,6 +529,7 @@ def _topic_dict(row: Any) -> dict[str, Any]:
         "total": dict(row.total or {}),
         "first": _utc(row.first_seen),
         "last": _utc(row.last_seen),
+        "n_docs": row.n_docs,
     }
 
 
