@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -64,9 +64,8 @@ class StoryParams:
     sum_terms: int = 1000  # features kept in a stored topic sum
     max_split: int = 1500  # a topic is split over at most its newest articles
     reassign_rounds: int = 3  # passes moving articles to their closest story
-    recheck: bool = True  # touched topics let go of articles that fell below ``join``
+    recheck: float = 0.07  # touched topics let go of articles below this mean cosine (0: off)
     settle_rounds: int = 3  # rounds of loading, re-checking and placing strays again
-    restale: float = 1.5  # re-split a topic once the corpus grew this much since (0: off)
 
 
 @dataclass
@@ -99,7 +98,6 @@ class Topic:
     new_members: list[Member] = field(default_factory=list)
     absorbed: list[int] = field(default_factory=list)  # keys of topics merged into it
     old_members: list[Member] = field(default_factory=list)  # stored ones, once loaded
-    n_docs: int | None = None  # documents counted when it was last split
 
 
 class TopicIndex:
@@ -115,7 +113,7 @@ class TopicIndex:
         self.touched: set[int] = set()
         self.merged_away: set[int] = set()
 
-    def _index(self, topic: Topic, terms: Vector | None = None) -> None:
+    def _index(self, topic: Topic, terms: Iterable[str] | None = None) -> None:
         for term in terms if terms is not None else topic.total:
             self.postings.setdefault(term, set()).add(topic.key)
 
@@ -195,16 +193,6 @@ class TopicIndex:
         self.touched.add(keep.key)
         return keep
 
-    def touch_stale(self, n_docs: int) -> None:
-        """Mark for re-splitting the topics last split when the corpus was
-        :attr:`StoryParams.restale` times smaller: their weights, and so
-        their split, came from document frequencies that no longer hold."""
-        if self.params.restale <= 0:
-            return
-        for topic in self.topics.values():
-            if topic.key > 0 and topic.n_docs and n_docs >= self.params.restale * topic.n_docs:
-                self.touched.add(topic.key)
-
     def settle(self, load: Callable[[list[int]], dict[int, list[Member]]]) -> set[int]:
         """Bring the touched topics' stored articles in and let go of strays.
 
@@ -245,37 +233,39 @@ class TopicIndex:
         return loaded
 
     def _recheck(self, topic: Topic) -> list[Member]:
-        """Rebuild ``topic``'s sum from its members; remove and return the strays."""
+        """Rebuild ``topic``'s sum from its members; remove and return the strays.
+
+        A member's mean cosine to the others is ``(v . total - 1) / (n - 1)``:
+        vectors are unit length.
+        """
         members = [*topic.new_members, *topic.old_members]
         total: Vector = {}
         for m in members:
             add_into(total, m.vector)
+        n = len(members)
         strays: list[Member] = []
-        if self.params.recheck and len(members) > 1:
-            n = len(members)
-            for m in members:
-                own = dot(m.vector, m.vector)
-                if (dot(m.vector, total) - own) / (n - 1) < self.params.join:
-                    strays.append(m)
+        if self.params.recheck > 0 and n > 1:
+            low = self.params.recheck
+            strays = [m for m in members if (dot(m.vector, total) - 1.0) / (n - 1) < low]
         if strays:
             gone = {id(m) for m in strays}
             topic.new_members = [m for m in topic.new_members if id(m) not in gone]
             topic.old_members = [m for m in topic.old_members if id(m) not in gone]
-            total = {}
-            for m in [*topic.new_members, *topic.old_members]:
-                add_into(total, m.vector)
-        kept = [*topic.new_members, *topic.old_members]
-        topic.total = total
-        topic.size = len(kept)
-        dated = [m.at for m in kept if m.dated]
+            for m in strays:
+                add_into(total, m.vector, -1.0)
+            members = [*topic.new_members, *topic.old_members]
+        known = topic.total
+        topic.total = {k: v for k, v in total.items() if v > 1e-9}
+        topic.size = len(members)
+        dated = [m.at for m in members if m.dated]
         topic.first = min(dated) if dated else None
         topic.last = max(dated) if dated else None
-        if not kept:
+        if not members:
             del self.topics[topic.key]
             self.touched.discard(topic.key)
             self.merged_away.add(topic.key)
         else:
-            self._index(topic)
+            self._index(topic, [t for t in topic.total if t not in known])
         return strays
 
     def changed(self) -> list[Topic]:

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsdesk.connect.features import Vector, article_terms, tokens, weigh
+from newsdesk.connect.features import Vector, article_terms, idf, tokens, weigh, weigh_idf
 from newsdesk.connect.related import Candidate, StoryCandidate, more_like_this, see_also
 from newsdesk.connect.stories import (
     GROWTH_WINDOW,
@@ -123,13 +123,12 @@ def cluster_articles(
     start = min(m.at for m in members) - params.window
     end = max(m.at for m in members) + params.window
     topics = [
-        Topic(t["id"], t["size"], t["total"], t["first"], t["last"], n_docs=t.get("n_docs"))
+        Topic(t["id"], t["size"], t["total"], t["first"], t["last"])
         for t in store.story_topics_between(start, end, now - params.window)
     ]
     index = TopicIndex(topics, params)
     for member in sorted(members, key=lambda m: (m.at, m.article_id)):
         index.add(member)
-    index.touch_stale(n_docs)
     reweigh = _Reweigh(store, df, n_docs)
     loaded = index.settle(lambda keys: _load_members(store, keys, reweigh))
     changed = index.changed()
@@ -140,7 +139,6 @@ def cluster_articles(
         "topics": [],
         "merged": sorted(k for k in index.merged_away if k > 0),
         "stories": [],
-        "vectors": [(m.article_id, m.vector) for m in reweigh.done],
     }
     kept: set[int] = set()  # story ids kept so far (each goes to one group only)
     for topic in changed:
@@ -154,7 +152,6 @@ def cluster_articles(
                 "total": topic.total,
                 "first": topic.first,
                 "last": topic.last,
-                "n_docs": n_docs,
             }
         )
         groups = split_topic(group_members, params)
@@ -187,20 +184,17 @@ class _Reweigh:
 
     def __init__(self, store: Store, df: dict[str, int], n_docs: int) -> None:
         self.store = store
-        self.df = dict(df)
         self.n_docs = n_docs
-        self.done: list[Member] = []
+        self.idf = {t: idf(d, n_docs) for t, d in df.items()}
 
     def __call__(self, members: list[Member]) -> None:
-        wanted = {t for m in members if m.counts for t in m.counts if t not in self.df}
+        wanted = {t for m in members if m.counts for t in m.counts if t not in self.idf}
         if wanted:
             found, _ = self.store.story_doc_freqs(wanted)
-            self.df.update(found)
-            self.df.update((t, 0) for t in wanted if t not in found)
+            self.idf.update((t, idf(found.get(t, 0), self.n_docs)) for t in wanted)
         for m in members:
             if m.counts:
-                m.vector = weigh(m.counts, lambda t: self.df.get(t, 0), self.n_docs)
-                self.done.append(m)
+                m.vector = weigh_idf(m.counts, self.idf)
 
 
 def _load_members(store: Store, keys: list[int], reweigh: _Reweigh) -> dict[int, list[Member]]:

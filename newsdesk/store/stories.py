@@ -34,12 +34,15 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     delete,
     func,
     insert,
     inspect,
+    null,
     or_,
     select,
+    type_coerce,
     update,
 )
 
@@ -69,8 +72,6 @@ story_topics = Table(
     Column("first_seen", DateTime(timezone=True)),
     Column("last_seen", DateTime(timezone=True), index=True),
     Column("touched_at", DateTime(timezone=True), nullable=False, index=True),
-    # Documents counted when it was last split (schema version 12; NULL before).
-    Column("n_docs", Integer),
 )
 
 stories = Table(
@@ -111,16 +112,13 @@ def create_tables(conn: Connection) -> None:
     metadata.create_all(conn, tables=TABLES)
 
 
-def add_reweigh_columns(conn: Connection) -> None:
-    """Migration step: ``article_stories.counts`` and ``story_topics.n_docs``
-    (databases made before them), so topics can be weighed and split again."""
-    for table, column, kind in (
-        ("article_stories", "counts", JSON()),
-        ("story_topics", "n_docs", Integer()),
-    ):
-        if column not in {c["name"] for c in inspect(conn).get_columns(table)}:
-            ddl = kind.compile(dialect=conn.dialect)
-            conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {ddl}")
+def add_counts_column(conn: Connection) -> None:
+    """Migration step: ``article_stories.counts`` (databases made before it), so
+    a stored article can be weighed again with today's document frequencies."""
+    if "counts" in {c["name"] for c in inspect(conn).get_columns("article_stories")}:
+        return
+    kind = JSON().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE article_stories ADD COLUMN counts {kind}")
 
 
 # -- term statistics ---------------------------------------------------------
@@ -147,10 +145,24 @@ def add_doc_freqs(conn: Connection, deltas: Mapping[str, int], n_docs: int) -> N
         conn.execute(insert(story_terms), fresh)
 
 
+SCAN_AT = 2000  # terms asked for at once from which reading the whole table may be cheaper
+
+
 def doc_freqs(conn: Connection, terms: Iterable[str]) -> tuple[dict[str, int], int]:
-    """Document frequency of each term (absent = 0) and the number of documents."""
+    """Document frequency of each term (absent = 0) and the number of documents.
+
+    Many terms at once (weighing a topic's stored articles again) are read in
+    one scan when the table is not much larger than the request: hundreds of
+    ``IN`` chunks cost more.
+    """
     wanted = [*set(terms), DOC_COUNT]
     found: dict[str, int] = {}
+    if len(wanted) > SCAN_AT:
+        rows = conn.execute(select(func.count()).select_from(story_terms)).scalar() or 0
+        if rows <= 4 * len(wanted):
+            keep = set(wanted)
+            found = {t: df for t, df in conn.execute(select(story_terms)) if t in keep}
+            return found, found.pop(DOC_COUNT, 0)
     for chunk in _chunks(wanted):
         rows = conn.execute(select(story_terms).where(story_terms.c.term.in_(chunk)))
         found.update({row.term: row.df for row in rows})
@@ -174,9 +186,15 @@ def topics_between(
 
 
 def members_of_topics(conn: Connection, topic_ids: list[int]) -> list[Any]:
+    """Stored members of topics; the vector only where no counts are kept (the
+    caller weighs the others again, so decoding both would be wasted)."""
+    vector = case((article_stories.c.counts.is_(None), article_stories.c.vector), else_=null())
+    columns = [c for c in article_stories.c if c.name != "vector"]
     out: list[Any] = []
     for chunk in _chunks(topic_ids):
-        query = select(article_stories).where(article_stories.c.topic_id.in_(chunk))
+        query = select(*columns, type_coerce(vector, JSON).label("vector")).where(
+            article_stories.c.topic_id.in_(chunk)
+        )
         out.extend(conn.execute(query))
     return out
 
@@ -208,12 +226,9 @@ def entity_names_of(conn: Connection, article_ids: list[int]) -> dict[int, list[
     return out
 
 
-def save_topic(
-    conn: Connection, key: int, size: int, total: dict[str, float], first, last, n_docs=None
-) -> int:  # type: ignore[no-untyped-def]
+def save_topic(conn: Connection, key: int, size: int, total: dict[str, float], first, last) -> int:  # type: ignore[no-untyped-def]
     """Insert a new topic (``key < 0``) or update one; return its id."""
     values = {
-        "n_docs": n_docs,
         "size": size,
         "total": total,
         "first_seen": _utc(first),
@@ -270,17 +285,6 @@ def insert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
                 }
                 for r in rows
             ],
-        )
-
-
-def update_vectors(conn: Connection, vectors: list[tuple[int, Mapping[str, float]]]) -> None:
-    """Replace stored vectors (weighed again with the current document frequencies)."""
-    if vectors:
-        conn.execute(
-            update(article_stories)
-            .where(article_stories.c.article_id == bindparam("aid"))
-            .values(vector=bindparam("vec")),
-            [{"aid": a, "vec": _rounded(v)} for a, v in vectors],
         )
 
 
@@ -437,19 +441,15 @@ class StoryStoreMixin:
         """Write one clustering run in one transaction.
 
         ``run`` holds ``new_members`` (article_stories rows, topic/story 0),
-        ``topics`` (``key, size, total, first, last``, optionally ``n_docs``;
-        negative key = new),
+        ``topics`` (``key, size, total, first, last``; negative key = new),
         ``merged`` (topic ids merged away) and ``stories``: per story its
         ``topic_key``, ``story_id`` (None = new), column values and
-        ``article_ids``; optionally ``vectors``, ``(article id, vector)``
-        pairs of stored articles weighed again.
+        ``article_ids``.
         """
         with self._writer.begin() as conn:
             insert_members(conn, list(run["new_members"]))
             ids = {
-                t["key"]: save_topic(
-                    conn, t["key"], t["size"], t["total"], t["first"], t["last"], t.get("n_docs")
-                )
+                t["key"]: save_topic(conn, t["key"], t["size"], t["total"], t["first"], t["last"])
                 for t in run["topics"]
             }
             touched = [i for i in [*ids.values(), *run["merged"]] if i > 0]
@@ -462,7 +462,6 @@ class StoryStoreMixin:
                 story_id = save_story(conn, s["story_id"], {**s["values"], "topic_id": topic_id})
                 assignments.extend((a, topic_id, story_id) for a in s["article_ids"])
             assign_members(conn, assignments)
-            update_vectors(conn, list(run.get("vectors", ())))
 
     def story_of(self, article_id: int) -> dict[str, Any] | None:
         with self.engine.connect() as conn:
@@ -529,7 +528,6 @@ def _topic_dict(row: Any) -> dict[str, Any]:
         "total": dict(row.total or {}),
         "first": _utc(row.first_seen),
         "last": _utc(row.last_seen),
-        "n_docs": row.n_docs,
     }
 
 
