@@ -65,6 +65,7 @@ class StoryParams:
     max_split: int = 1500  # a topic is split over at most its newest articles
     reassign_rounds: int = 3  # passes moving articles to their closest story
     recheck: float = 0.07  # touched topics let go of articles below this mean cosine (0: off)
+    stray_home: bool = True  # a stray no other topic takes stays in its own
     settle_rounds: int = 3  # rounds of loading, re-checking and placing strays again
 
 
@@ -221,16 +222,29 @@ class TopicIndex:
             ]
             stored = load(keys)
             loaded.update(keys)
-            strays: list[Member] = []
+            strays: list[tuple[Member, int]] = []
             for key in todo:
                 topic = self.topics[key]
                 for o in (key, *topic.absorbed):
                     topic.old_members.extend(stored.pop(o, []))
-                strays.extend(self._recheck(topic))
+                strays.extend((m, key) for m in self._recheck(topic))
                 done.add(key)
-            for member in sorted(strays, key=lambda m: (m.at, m.article_id)):
-                self.add(member)
+            for member, home in sorted(strays, key=lambda s: (s[0].at, s[0].article_id)):
+                self._place_stray(member, home)
         return loaded
+
+    def _place_stray(self, member: Member, home: int) -> None:
+        """Move a stray to the topic it now fits best, if any other fits; else
+        it stays where it was (a topic of its own would only splinter a story
+        that average linkage drifted on)."""
+        if not self.params.stray_home or home not in self.topics:
+            self.add(member)
+            return
+        others = [k for s, k in self.scores(member) if s >= self.params.join and k != home]
+        if others:
+            self.add(member)
+        else:
+            self._join(self.topics[home], member)
 
     def _recheck(self, topic: Topic) -> list[Member]:
         """Rebuild ``topic``'s sum from its members; remove and return the strays.
@@ -246,7 +260,7 @@ class TopicIndex:
         strays: list[Member] = []
         if self.params.recheck > 0 and n > 1:
             low = self.params.recheck
-            strays = [m for m in members if (dot(m.vector, total) - 1.0) / (n - 1) < low]
+            strays = [m for m in topic.old_members if (dot(m.vector, total) - 1.0) / (n - 1) < low]
         if strays:
             gone = {id(m) for m in strays}
             topic.new_members = [m for m in topic.new_members if id(m) not in gone]
