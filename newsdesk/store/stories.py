@@ -101,7 +101,7 @@ article_stories = Table(
     Column("title", Text, nullable=False),
     Column("vector", JSON, nullable=False),
     # Raw feature counts (NULL for rows stored before schema version 12).
-    Column("counts", JSON),
+    Column("counts", JSON(none_as_null=True)),
 )
 
 TABLES = [story_terms, story_topics, stories, article_stories]

@@ -188,3 +188,35 @@ def test_clustering_gives_the_same_stories_on_both_databases(new_db, tmp_path):
             found.append(_groups(store))
     assert found[0] == found[1]
     assert len(found[0]) == 3
+
+
+def test_raw_counts_are_kept_and_members_read_without_their_vector(store):
+    a, b = _articles(store, 2)
+    counted = {**_member(a, NOW, "x", {"quake": 1.0}), "counts": {"quake": 3.0, "napa": 1.5}}
+    store.save_story_run(
+        {
+            "new_members": [counted, _member(b, NOW, "y", {"quake": 1.0})],  # b: no counts
+            "topics": [{"key": -1, "size": 2, "total": {"quake": 2.0}, "first": NOW, "last": NOW}],
+            "merged": [],
+            "stories": [_story(-1, None, [a, b], NOW, NOW, ["x", "y"])],
+        }
+    )
+    topic_id = store.story_of(a)["topic_id"]
+    rows = {r["article_id"]: r for r in store.story_topic_members([topic_id])}
+    # counts kept: clustering weighs it again, so its stored vector is not read
+    assert rows[a]["counts"] == {"quake": 3.0, "napa": 1.5} and rows[a]["vector"] == {}
+    assert rows[b]["counts"] is None and rows[b]["vector"] == {"quake": 1.0}
+    assert store.story_of(a)["vector"] == {"quake": 1.0}  # related links still get it
+
+
+def test_the_counts_column_migration_is_idempotent(store):
+    from sqlalchemy import inspect
+
+    from newsdesk.store.migrations import SCHEMA_VERSION, current_version
+    from newsdesk.store.stories import add_counts_column
+
+    with store._writer.begin() as conn:
+        add_counts_column(conn)  # already there: nothing to do
+        assert current_version(conn) == SCHEMA_VERSION
+        columns = {c["name"] for c in inspect(conn).get_columns("article_stories")}
+    assert "counts" in columns
