@@ -10,7 +10,10 @@ two similar events apart (two earthquakes, two boxing title defences):
   at least :attr:`StoryParams.join`, and only within the time window.  An
   article similar enough to two topics merges them, so topics form and merge as
   articles arrive in any order, and nothing is re-clustered but the topics an
-  article touched.
+  article touched.  A touched topic is first *settled*: its stored articles
+  are weighed again with today's document frequencies and one whose mean
+  cosine to the rest fell below ``join`` moves to a topic it now fits (an
+  article that joined while IDF came from a few dozen documents).
 * **Stories** are the events inside one topic.  Each touched topic is split
   again with *local* weights: a feature present in most of the topic's articles
   ("earthquake", "Klitschko") is what the topic is about and is damped, so the

@@ -9,8 +9,13 @@ One run: count features of the new articles (with the entities stage's names
 when it has run on them: the ingest pipeline enriches a batch before it
 clusters it), add their document frequencies
 to the store (so IDF grows with the corpus), weigh them, put each into a topic
-in time order, re-split only the topics that changed, write the result in one
-transaction.  Nothing outside the touched topics is read or re-clustered.
+in time order, settle the touched topics (their stored articles are weighed
+again from their raw counts with today's document frequencies, and one that
+now fits another topic better moves there: :meth:`TopicIndex.settle`),
+re-split only the topics that changed, write the result in one transaction.
+Nothing outside the touched topics (and those strays moved to) is read or
+re-clustered.  Stored articles' vectors keep the weights of their arrival
+(related links read them); clustering weighs from the counts.
 """
 
 from __future__ import annotations
