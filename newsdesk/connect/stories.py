@@ -204,10 +204,12 @@ class TopicIndex:
         document frequencies came from few articles; what looked shared then
         can be everyday words now.  ``load`` returns the stored members of
         topic ids, weighed with today's document frequencies; each touched
-        topic's sum is rebuilt from them, and an article whose mean cosine to
-        the rest fell below :attr:`StoryParams.join` leaves and is placed again
-        like a new one (it may join another topic, which is then settled in
-        turn).  Returns the stored topic ids loaded; absorbed ones not loaded
+        topic's sum is rebuilt from them, and a stored article whose mean
+        cosine to the rest fell below :attr:`StoryParams.recheck` is placed
+        again like a new one if another topic takes it (which is then settled
+        in turn); else it stays.  The run's new articles are not re-checked:
+        they were just placed with today's weights, so one ingest clusters as
+        it did before.  Returns the stored topic ids loaded; absorbed ones not loaded
         after :attr:`StoryParams.settle_rounds` are the caller's to read.
         """
         loaded: set[int] = set()
