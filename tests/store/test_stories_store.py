@@ -209,14 +209,40 @@ def test_raw_counts_are_kept_and_members_read_without_their_vector(store):
     assert store.story_of(a)["vector"] == {"quake": 1.0}  # related links still get it
 
 
-def test_the_counts_column_migration_is_idempotent(store):
-    from sqlalchemy import inspect
+def test_a_database_from_before_the_counts_gets_the_column_and_keeps_its_vectors(store):
+    """Schema version 11 had no ``counts``: the step adds it; old rows read
+    their stored vector (NULL counts) and new runs cluster beside them."""
+    from sqlalchemy import inspect, update
 
-    from newsdesk.store.migrations import SCHEMA_VERSION, current_version
+    from newsdesk.store import schema
+    from newsdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
     from newsdesk.store.stories import add_counts_column
 
-    with store._writer.begin() as conn:
-        add_counts_column(conn)  # already there: nothing to do
-        assert current_version(conn) == SCHEMA_VERSION
-        columns = {c["name"] for c in inspect(conn).get_columns("article_stories")}
-    assert "counts" in columns
+    [a] = _articles(store, 1)
+    store.save_story_run(
+        {
+            "new_members": [_member(a, NOW, "x", {"quake": 1.0})],
+            "topics": [{"key": -1, "size": 1, "total": {"quake": 1.0}, "first": NOW, "last": NOW}],
+            "merged": [],
+            "stories": [_story(-1, None, [a], NOW, NOW, ["x"])],
+        }
+    )
+    url = store.engine.url.render_as_string(hide_password=False)
+    before = MIGRATIONS.index(add_counts_column)
+    with store.engine.begin() as conn:  # back to how schema version ``before`` kept them
+        conn.exec_driver_sql("ALTER TABLE article_stories DROP COLUMN counts")
+        conn.execute(update(schema.schema_version).values(version=before))
+    store.close()
+    upgraded = open_store(url)
+    try:
+        assert upgraded.schema_version == SCHEMA_VERSION
+        with upgraded.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("article_stories")}
+        assert "counts" in columns
+        topic_id = upgraded.story_of(a)["topic_id"]
+        [row] = upgraded.story_topic_members([topic_id])
+        assert row["counts"] is None and row["vector"] == {"quake": 1.0}
+        with upgraded._writer.begin() as conn:
+            add_counts_column(conn)  # run twice: nothing to do
+    finally:
+        upgraded.close()
