@@ -216,6 +216,19 @@ def weigh(
     return normalise(raw)
 
 
+def weigh_idf(
+    counts: Mapping[str, float], idf_of: Mapping[str, float], max_terms: int = MAX_TERMS
+) -> Vector:
+    """:func:`weigh` with the IDF of every term already known (many articles, one corpus)."""
+    log = math.log
+    raw = {
+        term: (1.0 + log(c) if c >= 1 else c) * idf_of[term] for term, c in counts.items() if c > 0
+    }
+    if len(raw) > max_terms:
+        raw = dict(sorted(raw.items(), key=lambda kv: -kv[1])[:max_terms])
+    return normalise(raw)
+
+
 def normalise(vector: Mapping[str, float]) -> Vector:
     norm = math.sqrt(sum(v * v for v in vector.values()))
     if norm == 0:

@@ -10,7 +10,10 @@ two similar events apart (two earthquakes, two boxing title defences):
   at least :attr:`StoryParams.join`, and only within the time window.  An
   article similar enough to two topics merges them, so topics form and merge as
   articles arrive in any order, and nothing is re-clustered but the topics an
-  article touched.
+  article touched.  A touched topic is first *settled*: its stored articles
+  are weighed again with today's document frequencies and one whose mean
+  cosine to the rest fell below ``join`` moves to a topic it now fits (an
+  article that joined while IDF came from a few dozen documents).
 * **Stories** are the events inside one topic.  Each touched topic is split
   again with *local* weights: a feature present in most of the topic's articles
   ("earthquake", "Klitschko") is what the topic is about and is damped, so the
@@ -35,6 +38,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -63,6 +67,9 @@ class StoryParams:
     sum_terms: int = 1000  # features kept in a stored topic sum
     max_split: int = 1500  # a topic is split over at most its newest articles
     reassign_rounds: int = 3  # passes moving articles to their closest story
+    recheck: float = 0.07  # touched topics let go of articles below this mean cosine (0: off)
+    stray_home: bool = True  # a stray no other topic takes stays in its own
+    settle_rounds: int = 3  # rounds of loading, re-checking and placing strays again
 
 
 @dataclass
@@ -76,6 +83,7 @@ class Member:
     title: str
     story_id: int | None = None  # its story before this run, if any
     dated: bool = True  # False: ``at`` is only when it arrived, not when it happened
+    counts: Mapping[str, float] | None = None  # raw feature counts, to weigh it again
 
 
 @dataclass
@@ -93,6 +101,7 @@ class Topic:
     last: datetime | None
     new_members: list[Member] = field(default_factory=list)
     absorbed: list[int] = field(default_factory=list)  # keys of topics merged into it
+    old_members: list[Member] = field(default_factory=list)  # stored ones, once loaded
 
 
 class TopicIndex:
@@ -108,7 +117,7 @@ class TopicIndex:
         self.touched: set[int] = set()
         self.merged_away: set[int] = set()
 
-    def _index(self, topic: Topic, terms: Vector | None = None) -> None:
+    def _index(self, topic: Topic, terms: Iterable[str] | None = None) -> None:
         for term in terms if terms is not None else topic.total:
             self.postings.setdefault(term, set()).add(topic.key)
 
@@ -125,7 +134,9 @@ class TopicIndex:
         rough: Counter[int] = Counter()
         for term, weight in probe:
             for key in self.postings.get(term, ()):
-                rough[key] += weight * self.topics[key].total.get(term, 0.0) / self.topics[key].size
+                topic = self.topics.get(key)  # a posting can outlive its topic
+                if topic is not None:
+                    rough[key] += weight * topic.total.get(term, 0.0) / topic.size
         out = []
         for key, _ in rough.most_common(self.params.candidates):
             topic = self.topics[key]
@@ -173,6 +184,7 @@ class TopicIndex:
         keep.first = _min(keep.first, gone.first)
         keep.last = _max(keep.last, gone.last)
         keep.new_members.extend(gone.new_members)
+        keep.old_members.extend(gone.old_members)
         keep.absorbed.extend([gone.key, *gone.absorbed])
         for term in gone.total:
             keys = self.postings.get(term)
@@ -184,6 +196,96 @@ class TopicIndex:
         self.merged_away.add(gone.key)
         self.touched.add(keep.key)
         return keep
+
+    def settle(self, load: Callable[[list[int]], dict[int, list[Member]]]) -> set[int]:
+        """Bring the touched topics' stored articles in and let go of strays.
+
+        An article joins a topic by the weights of the day it arrived, when
+        document frequencies came from few articles; what looked shared then
+        can be everyday words now.  ``load`` returns the stored members of
+        topic ids, weighed with today's document frequencies; each touched
+        topic's sum is rebuilt from them, and a stored article whose mean
+        cosine to the rest fell below :attr:`StoryParams.recheck` is placed
+        again like a new one if another topic takes it (which is then settled
+        in turn); else it stays.  The run's new articles are not re-checked:
+        they were just placed with today's weights, so one ingest clusters as
+        it did before.  Returns the stored topic ids loaded; absorbed ones not loaded
+        after :attr:`StoryParams.settle_rounds` are the caller's to read.
+        """
+        loaded: set[int] = set()
+        done: set[int] = set()
+        for _ in range(self.params.settle_rounds):
+            todo = [
+                k
+                for k in sorted(self.touched)
+                if k not in done or any(o > 0 and o not in loaded for o in self.topics[k].absorbed)
+            ]
+            if not todo:
+                break
+            keys = [
+                o for k in todo for o in (k, *self.topics[k].absorbed) if o > 0 and o not in loaded
+            ]
+            stored = load(keys)
+            loaded.update(keys)
+            strays: list[tuple[Member, int]] = []
+            for key in todo:
+                topic = self.topics[key]
+                for o in (key, *topic.absorbed):
+                    topic.old_members.extend(stored.pop(o, []))
+                strays.extend((m, key) for m in self._recheck(topic))
+                done.add(key)
+            for member, home in sorted(strays, key=lambda s: (s[0].at, s[0].article_id)):
+                self._place_stray(member, home)
+        return loaded
+
+    def _place_stray(self, member: Member, home: int) -> None:
+        """Move a stray to the topic it now fits best, if any other fits; else
+        it stays where it was (a topic of its own would only splinter a story
+        that average linkage drifted on)."""
+        if not self.params.stray_home or home not in self.topics:
+            self.add(member)
+            return
+        others = [k for s, k in self.scores(member) if s >= self.params.join and k != home]
+        if others:
+            self.add(member)
+        else:
+            self._join(self.topics[home], member)
+
+    def _recheck(self, topic: Topic) -> list[Member]:
+        """Rebuild ``topic``'s sum from its members; remove and return the strays.
+
+        A member's mean cosine to the others is ``(v . total - 1) / (n - 1)``:
+        vectors are unit length.
+        """
+        members = [*topic.new_members, *topic.old_members]
+        total: Vector = {}
+        for m in members:
+            add_into(total, m.vector)
+        n = len(members)
+        strays: list[Member] = []
+        if self.params.recheck > 0 and n > 1:
+            low = self.params.recheck
+            strays = [m for m in topic.old_members if (dot(m.vector, total) - 1.0) / (n - 1) < low]
+        if strays:
+            gone = {id(m) for m in strays}
+            topic.new_members = [m for m in topic.new_members if id(m) not in gone]
+            topic.old_members = [m for m in topic.old_members if id(m) not in gone]
+            for m in strays:
+                add_into(total, m.vector, -1.0)
+            members = [*topic.new_members, *topic.old_members]
+        known = topic.total
+        topic.total = {k: v for k, v in total.items() if v > 1e-9}
+        topic.size = len(members)
+        dated = [m.at for m in members if m.dated]
+        topic.first = min(dated) if dated else None
+        topic.last = max(dated) if dated else None
+        if not members:
+            del self.topics[topic.key]
+            self.touched.discard(topic.key)
+            self.merged_away.add(topic.key)
+        else:
+            self._index(topic, [t for t in topic.total if t not in known])
+        return strays
 
     def changed(self) -> list[Topic]:
         """Touched topics, their sums trimmed to what is worth storing."""
@@ -395,14 +497,18 @@ def _within(sub: np.ndarray, group: np.ndarray) -> float:
     return float((block.sum() - np.trace(block)) / (k * (k - 1)))
 
 
-def keep_ids(groups: list[list[Member]]) -> list[int | None]:
-    """The old story id each group keeps: the one most of its articles had, used once."""
+def keep_ids(groups: list[list[Member]], used: set[int] | None = None) -> list[int | None]:
+    """The old story id each group keeps: the one most of its articles had, used once.
+
+    ``used`` holds the ids other topics of the run kept (an article that moved
+    topic brings its old story id along); the ids kept here are added to it.
+    """
+    used = set() if used is None else used
     claims = []
     for g, group in enumerate(groups):
         for story_id, count in Counter(m.story_id for m in group if m.story_id).items():
             claims.append((count, -g, story_id))
     result: list[int | None] = [None] * len(groups)
-    used: set[int] = set()
     for _count, neg_g, story_id in sorted(claims, reverse=True):
         g = -neg_g
         if result[g] is None and story_id not in used:

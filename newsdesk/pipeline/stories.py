@@ -9,8 +9,13 @@ One run: count features of the new articles (with the entities stage's names
 when it has run on them: the ingest pipeline enriches a batch before it
 clusters it), add their document frequencies
 to the store (so IDF grows with the corpus), weigh them, put each into a topic
-in time order, re-split only the topics that changed, write the result in one
-transaction.  Nothing outside the touched topics is read or re-clustered.
+in time order, settle the touched topics (their stored articles are weighed
+again from their raw counts with today's document frequencies, and one that
+now fits another topic better moves there: :meth:`TopicIndex.settle`),
+re-split only the topics that changed, write the result in one transaction.
+Nothing outside the touched topics (and those strays moved to) is read or
+re-clustered.  Stored articles' vectors keep the weights of their arrival
+(related links read them); clustering weighs from the counts.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from newsdesk.connect.features import Vector, article_terms, tokens, weigh
+from newsdesk.connect.features import Vector, article_terms, idf, tokens, weigh, weigh_idf
 from newsdesk.connect.related import Candidate, StoryCandidate, more_like_this, see_also
 from newsdesk.connect.stories import (
     GROWTH_WINDOW,
@@ -117,6 +122,7 @@ def cluster_articles(
                 source=article_source(article),
                 title=article.title or _first_words(article.body),
                 dated=dated,
+                counts=c,
             )
         )
     start = min(m.at for m in members) - params.window
@@ -128,19 +134,20 @@ def cluster_articles(
     index = TopicIndex(topics, params)
     for member in sorted(members, key=lambda m: (m.at, m.article_id)):
         index.add(member)
+    reweigh = _Reweigh(store, df, n_docs)
+    loaded = index.settle(lambda keys: _load_members(store, keys, reweigh))
     changed = index.changed()
-    old_keys = [k for t in changed for k in (t.key, *t.absorbed) if k > 0]
-    old_by_topic: dict[int, list[Member]] = defaultdict(list)
-    for row in store.story_topic_members(old_keys):
-        old_by_topic[row["topic_id"]].append(_member(row))
+    rest = [k for t in changed for k in (t.key, *t.absorbed) if k > 0 and k not in loaded]
+    old_by_topic = _load_members(store, rest, reweigh)
     run: dict[str, Any] = {
         "new_members": [_member_row(m) for m in members],
         "topics": [],
         "merged": sorted(k for k in index.merged_away if k > 0),
         "stories": [],
     }
+    kept: set[int] = set()  # story ids kept so far (each goes to one group only)
     for topic in changed:
-        group_members = list(topic.new_members)
+        group_members = [*topic.new_members, *topic.old_members]
         for key in (topic.key, *topic.absorbed):
             group_members.extend(old_by_topic.get(key, []))
         run["topics"].append(
@@ -153,7 +160,7 @@ def cluster_articles(
             }
         )
         groups = split_topic(group_members, params)
-        for story_id, group in zip(keep_ids(groups), groups, strict=True):
+        for story_id, group in zip(keep_ids(groups, kept), groups, strict=True):
             draft = summarise(story_id, topic.key, group)
             run["stories"].append(
                 {
@@ -176,13 +183,45 @@ def cluster_articles(
     return StoryRun(len(members), len(changed), len(run["stories"]))
 
 
+class _Reweigh:
+    """Weighs stored articles again from their raw counts with today's document
+    frequencies (rows stored before the counts were kept keep their vector)."""
+
+    def __init__(self, store: Store, df: dict[str, int], n_docs: int) -> None:
+        self.store = store
+        self.n_docs = n_docs
+        self.idf = {t: idf(d, n_docs) for t, d in df.items()}
+
+    def __call__(self, members: list[Member]) -> None:
+        wanted = {t for m in members if m.counts for t in m.counts if t not in self.idf}
+        if wanted:
+            found, _ = self.store.story_doc_freqs(wanted)
+            self.idf.update((t, idf(found.get(t, 0), self.n_docs)) for t in wanted)
+        for m in members:
+            if m.counts:
+                m.vector = weigh_idf(m.counts, self.idf)
+
+
+def _load_members(store: Store, keys: list[int], reweigh: _Reweigh) -> dict[int, list[Member]]:
+    """Stored members of topics ``keys``, by topic id, weighed again."""
+    out: dict[int, list[Member]] = defaultdict(list)
+    if not keys:
+        return out
+    rows = [_member(row) for row in store.story_topic_members(keys)]
+    reweigh([m for m, _ in rows])
+    for m, topic_id in rows:
+        out[topic_id].append(m)
+    return out
+
+
 def _first_words(text: str, n: int = 12) -> str:
     words = text.split()
     return " ".join(words[:n]) + ("…" if len(words) > n else "")
 
 
-def _member(row: dict[str, Any]) -> Member:
-    return Member(
+def _member(row: dict[str, Any]) -> tuple[Member, int]:
+    """A stored article as clustering sees it, and its topic id."""
+    member = Member(
         article_id=row["article_id"],
         vector=row["vector"],
         at=row["at"],
@@ -190,7 +229,9 @@ def _member(row: dict[str, Any]) -> Member:
         title=row["title"],
         story_id=row["story_id"],
         dated=row["dated"],
+        counts=row.get("counts"),
     )
+    return member, row["topic_id"]
 
 
 def _member_row(m: Member) -> dict[str, Any]:
@@ -203,6 +244,7 @@ def _member_row(m: Member) -> dict[str, Any]:
         "source": m.source,
         "title": m.title,
         "vector": m.vector,
+        "counts": dict(m.counts) if m.counts is not None else None,
     }
 
 

@@ -65,6 +65,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     copy_tables.add_shingles_column,  # shingle sets kept for verification (issue 5)
     copy_tables.bands_in_signatures,  # band keys in the signature row, buckets in memory
     copy_tables.add_seq_counter,  # copy_seq: the highest seq ever handed out (issue 5)
+    story_tables.add_counts_column,  # raw feature counts per story article (issue 6)
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

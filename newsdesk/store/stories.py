@@ -10,7 +10,9 @@ frequencies are updated with one ``UPDATE`` executemany for known terms and one
   counts the documents, so IDF is maintained incrementally.
 * ``story_topics``: loose groups, with the sum of their articles' vectors.
 * ``stories``: one real-world event each, with headline, span and sources.
-* ``article_stories``: per article its vector, time, source, topic and story.
+* ``article_stories``: per article its vector, time, source, topic and story,
+  and its raw feature counts (since schema version 12), so that its vector can
+  be weighed again with today's document frequencies.
 """
 
 from __future__ import annotations
@@ -32,11 +34,15 @@ from sqlalchemy import (
     Text,
     and_,
     bindparam,
+    case,
     delete,
     func,
     insert,
+    inspect,
+    null,
     or_,
     select,
+    type_coerce,
     update,
 )
 
@@ -94,6 +100,8 @@ article_stories = Table(
     Column("source", Text),
     Column("title", Text, nullable=False),
     Column("vector", JSON, nullable=False),
+    # Raw feature counts (NULL for rows stored before schema version 12).
+    Column("counts", JSON(none_as_null=True)),
 )
 
 TABLES = [story_terms, story_topics, stories, article_stories]
@@ -102,6 +110,15 @@ TABLES = [story_terms, story_topics, stories, article_stories]
 def create_tables(conn: Connection) -> None:
     """Migration step: the story tables (appended to the migration list)."""
     metadata.create_all(conn, tables=TABLES)
+
+
+def add_counts_column(conn: Connection) -> None:
+    """Migration step: ``article_stories.counts`` (databases made before it), so
+    a stored article can be weighed again with today's document frequencies."""
+    if "counts" in {c["name"] for c in inspect(conn).get_columns("article_stories")}:
+        return
+    kind = JSON().compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE article_stories ADD COLUMN counts {kind}")
 
 
 # -- term statistics ---------------------------------------------------------
@@ -128,10 +145,24 @@ def add_doc_freqs(conn: Connection, deltas: Mapping[str, int], n_docs: int) -> N
         conn.execute(insert(story_terms), fresh)
 
 
+SCAN_AT = 2000  # terms asked for at once from which reading the whole table may be cheaper
+
+
 def doc_freqs(conn: Connection, terms: Iterable[str]) -> tuple[dict[str, int], int]:
-    """Document frequency of each term (absent = 0) and the number of documents."""
+    """Document frequency of each term (absent = 0) and the number of documents.
+
+    Many terms at once (weighing a topic's stored articles again) are read in
+    one scan when the table is not much larger than the request: hundreds of
+    ``IN`` chunks cost more.
+    """
     wanted = [*set(terms), DOC_COUNT]
     found: dict[str, int] = {}
+    if len(wanted) > SCAN_AT:
+        rows = conn.execute(select(func.count()).select_from(story_terms)).scalar() or 0
+        if rows <= 4 * len(wanted):
+            keep = set(wanted)
+            found = {t: df for t, df in conn.execute(select(story_terms)) if t in keep}
+            return found, found.pop(DOC_COUNT, 0)
     for chunk in _chunks(wanted):
         rows = conn.execute(select(story_terms).where(story_terms.c.term.in_(chunk)))
         found.update({row.term: row.df for row in rows})
@@ -155,9 +186,15 @@ def topics_between(
 
 
 def members_of_topics(conn: Connection, topic_ids: list[int]) -> list[Any]:
+    """Stored members of topics; the vector only where no counts are kept (the
+    caller weighs the others again, so decoding both would be wasted)."""
+    vector = case((article_stories.c.counts.is_(None), article_stories.c.vector), else_=null())
+    columns = [c for c in article_stories.c if c.name != "vector"]
     out: list[Any] = []
     for chunk in _chunks(topic_ids):
-        query = select(article_stories).where(article_stories.c.topic_id.in_(chunk))
+        query = select(*columns, type_coerce(vector, JSON).label("vector")).where(
+            article_stories.c.topic_id.in_(chunk)
+        )
         out.extend(conn.execute(query))
     return out
 
@@ -239,7 +276,15 @@ def insert_members(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         conn.execute(
             insert(article_stories),
-            [{**r, "at": _utc(r["at"]), "vector": _rounded(r["vector"])} for r in rows],
+            [
+                {
+                    **r,
+                    "at": _utc(r["at"]),
+                    "vector": _rounded(r["vector"]),
+                    "counts": r.get("counts"),
+                }
+                for r in rows
+            ],
         )
 
 
@@ -496,4 +541,5 @@ def _member_dict(row: Any) -> dict[str, Any]:
         "source": row.source,
         "title": row.title,
         "vector": dict(row.vector or {}),
+        "counts": None if row.counts is None else dict(row.counts),
     }

@@ -14,8 +14,10 @@ from newsdesk.connect.related import Candidate, see_also
 from newsdesk.connect.stories import (
     Member,
     StoryParams,
+    Topic,
     TopicIndex,
     _reassign,
+    keep_ids,
     split_evidence,
     split_topic,
     top_story_score,
@@ -162,6 +164,63 @@ def test_topics_form_and_merge_when_a_bridging_article_arrives_last():
     assert sorted(m.article_id for m in bridge.new_members) == [1, 2, 3]
 
 
+def _stored(i: int, vector: dict[str, float], story_id: int) -> Member:
+    m = member(i, vector)
+    m.story_id = story_id
+    return m
+
+
+def test_settle_moves_a_stored_stray_to_the_topic_it_fits_today():
+    # Topic 1 was built when "report" looked rare; weighed again today, article 3
+    # shares nothing with 1 and 2 but matches topic 2 (which stays untouched).
+    quake = Topic(1, 3, {"quake": 2.0, "report": 1.0}, None, None)
+    flood = Topic(2, 1, {"flood": 1.0}, None, None)
+    index = TopicIndex([quake, flood], StoryParams())
+    index.add(member(10, {"quake": 1.0}))  # a new article touches topic 1
+    stored = {
+        1: [_stored(1, {"quake": 1.0}, 7), _stored(2, {"quake": 1.0}, 7)],
+        2: [_stored(5, {"flood": 1.0}, 8)],
+    }
+    stored[1].append(_stored(3, {"flood": 1.0}, 7))  # today's weights: a flood report
+    asked: list[list[int]] = []
+
+    def load(keys: list[int]) -> dict[int, list[Member]]:
+        asked.append(keys)
+        return {k: stored[k] for k in keys if k in stored}
+
+    loaded = index.settle(load)
+    assert asked == [[1], [2]] and loaded == {1, 2}  # the stray's new topic is settled too
+    ids = {
+        k: sorted(m.article_id for m in (*t.new_members, *t.old_members))
+        for k, t in index.topics.items()
+    }
+    assert ids == {1: [1, 2, 10], 2: [3, 5]}
+    assert index.topics[1].size == 3 and index.topics[1].total == {"quake": 3.0}
+
+
+def test_settle_keeps_a_stray_no_other_topic_takes():
+    index = TopicIndex([Topic(1, 2, {"quake": 2.0}, None, None)], StoryParams())
+    index.add(member(10, {"quake": 1.0}))
+    odd = _stored(3, {"bakery": 1.0}, 7)
+    index.settle(lambda keys: {1: [_stored(1, {"quake": 1.0}, 7), odd]})
+    assert [
+        sorted(m.article_id for m in (*t.new_members, *t.old_members))
+        for t in index.topics.values()
+    ] == [[1, 3, 10]]
+    off = TopicIndex([Topic(1, 2, {"quake": 2.0}, None, None)], StoryParams(stray_home=False))
+    off.add(member(10, {"quake": 1.0}))
+    off.settle(lambda keys: {1: [_stored(1, {"quake": 1.0}, 7), _stored(3, {"bakery": 1.0}, 7)]})
+    assert len(off.topics) == 2  # without the rule it would be a topic of its own
+
+
+def test_keep_ids_gives_a_story_id_to_one_group_across_topics():
+    used: set[int] = set()
+    first = keep_ids([[_stored(1, {"a": 1.0}, 7)]], used)
+    # an article that moved topic brings story 7 along; the id is taken already
+    second = keep_ids([[_stored(2, {"b": 1.0}, 7)], [_stored(3, {"c": 1.0}, 9)]], used)
+    assert first == [7] and second == [None, 9] and used == {7, 9}
+
+
 def test_time_window_keeps_dated_events_apart_but_not_undated_ones():
     index = TopicIndex([], StoryParams(window=timedelta(days=7)))
     old = index.add(member(1, {"quake": 1.0}, NOW - timedelta(days=400)))
@@ -240,3 +299,16 @@ def test_clustering_uses_the_entities_stage_names_when_it_ran(tmp_path):
             vector = story["vector"]
             assert {"@" + name.lower() for name, _ in pairs} & set(vector)
             assert "@governor jerry brown" not in vector  # a guessed run, not a tagged name
+
+
+def test_ingest_keeps_raw_counts_so_stored_articles_can_be_weighed_again(tmp_path):
+    records = [(f"https://q{i}.example/napa", f"q{i}", t) for i, t in enumerate(QUAKE)]
+    db = str(tmp_path / "c.db")
+    settings = Settings.from_env(db=db, workers=1)
+    with open_store(db) as store:
+        for i, record in enumerate(records):  # one ingest each: later runs re-weigh earlier ones
+            ingest_paths([write(tmp_path / f"c{i}.jsonl", [record])], store, settings)
+        topic_id = store.story_of(1)["topic_id"]
+        rows = store.story_topic_members([topic_id])
+    assert len(rows) == len(QUAKE)
+    assert all(r["counts"] and r["counts"].get("napa", 0) > 0 for r in rows)

@@ -188,3 +188,61 @@ def test_clustering_gives_the_same_stories_on_both_databases(new_db, tmp_path):
             found.append(_groups(store))
     assert found[0] == found[1]
     assert len(found[0]) == 3
+
+
+def test_raw_counts_are_kept_and_members_read_without_their_vector(store):
+    a, b = _articles(store, 2)
+    counted = {**_member(a, NOW, "x", {"quake": 1.0}), "counts": {"quake": 3.0, "napa": 1.5}}
+    store.save_story_run(
+        {
+            "new_members": [counted, _member(b, NOW, "y", {"quake": 1.0})],  # b: no counts
+            "topics": [{"key": -1, "size": 2, "total": {"quake": 2.0}, "first": NOW, "last": NOW}],
+            "merged": [],
+            "stories": [_story(-1, None, [a, b], NOW, NOW, ["x", "y"])],
+        }
+    )
+    topic_id = store.story_of(a)["topic_id"]
+    rows = {r["article_id"]: r for r in store.story_topic_members([topic_id])}
+    # counts kept: clustering weighs it again, so its stored vector is not read
+    assert rows[a]["counts"] == {"quake": 3.0, "napa": 1.5} and rows[a]["vector"] == {}
+    assert rows[b]["counts"] is None and rows[b]["vector"] == {"quake": 1.0}
+    assert store.story_of(a)["vector"] == {"quake": 1.0}  # related links still get it
+
+
+def test_a_database_from_before_the_counts_gets_the_column_and_keeps_its_vectors(store):
+    """Schema version 11 had no ``counts``: the step adds it; old rows read
+    their stored vector (NULL counts) and new runs cluster beside them."""
+    from sqlalchemy import inspect, update
+
+    from newsdesk.store import schema
+    from newsdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
+    from newsdesk.store.stories import add_counts_column
+
+    [a] = _articles(store, 1)
+    store.save_story_run(
+        {
+            "new_members": [_member(a, NOW, "x", {"quake": 1.0})],
+            "topics": [{"key": -1, "size": 1, "total": {"quake": 1.0}, "first": NOW, "last": NOW}],
+            "merged": [],
+            "stories": [_story(-1, None, [a], NOW, NOW, ["x"])],
+        }
+    )
+    url = store.engine.url.render_as_string(hide_password=False)
+    before = MIGRATIONS.index(add_counts_column)
+    with store.engine.begin() as conn:  # back to how schema version ``before`` kept them
+        conn.exec_driver_sql("ALTER TABLE article_stories DROP COLUMN counts")
+        conn.execute(update(schema.schema_version).values(version=before))
+    store.close()
+    upgraded = open_store(url)
+    try:
+        assert upgraded.schema_version == SCHEMA_VERSION
+        with upgraded.engine.connect() as conn:
+            columns = {c["name"] for c in inspect(conn).get_columns("article_stories")}
+        assert "counts" in columns
+        topic_id = upgraded.story_of(a)["topic_id"]
+        [row] = upgraded.story_topic_members([topic_id])
+        assert row["counts"] is None and row["vector"] == {"quake": 1.0}
+        with upgraded._writer.begin() as conn:
+            add_counts_column(conn)  # run twice: nothing to do
+    finally:
+        upgraded.close()
