@@ -298,12 +298,7 @@ def line_spans(text: str) -> list[tuple[int, int]]:
     """Character span of each line: a few PolNeAR texts break paragraphs with one
     newline, not the blank line an article body has, and two quotes with the same
     cue word in different paragraphs are two attributions."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for part in text.split("\n"):
-        spans.append((pos, pos + len(part)))
-        pos += len(part) + 1
-    return spans
+    return paragraph_spans(text, "\n")
 
 
 def textacy_predictions(text: str, nlp: object) -> list[Pred]:

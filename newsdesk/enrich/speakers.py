@@ -28,13 +28,14 @@ TITLE_WORDS = 6
 Resolver = Callable[[str], str]
 
 
-def paragraph_spans(body: str) -> list[tuple[int, int]]:
-    """Character span of each paragraph of ``Article.body`` (joined by blank lines)."""
+def paragraph_spans(body: str, sep: str = "\n\n") -> list[tuple[int, int]]:
+    """Character span of each paragraph of ``Article.body`` (joined by blank lines,
+    or by ``sep``)."""
     spans: list[tuple[int, int]] = []
     pos = 0
-    for part in body.split("\n\n"):
+    for part in body.split(sep):
         spans.append((pos, pos + len(part)))
-        pos += len(part) + 2
+        pos += len(part) + len(sep)
     return spans
 
 
