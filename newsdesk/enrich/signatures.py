@@ -15,10 +15,10 @@ from typing import Any
 
 from .speakers import SKIP_SPEAKERS
 
-_NAME = r"([A-Z][\w.'’-]*(?:[ \t][A-Z][\w.'’-]*){0,3})[ \t]*(?:$|\n|[(,.])"
+_NAME = r"([A-Z][\w.'’-]*(?:[^\S\n][A-Z][\w.'’-]*){0,3})[^\S\n]*(?:$|\n|[(,.])"
 # after the closing mark on the same line, or at the start of the next line
-_SIGNED = re.compile(r"[”\"][ \t]*[―—–][ \t]*" + _NAME)
-_SIGNED_BELOW = re.compile(r"[”\"][ \t]*\n\s*[-―—–][ \t]*" + _NAME)
+_SIGNED = re.compile(r"[”\"][^\S\n]*[―—–][^\S\n]*" + _NAME)
+_SIGNED_BELOW = re.compile(r"[”\"][^\S\n]*\n\s*[-―—–][^\S\n]*" + _NAME)
 _INNER_LABEL = re.compile(r"([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):\s")
 LABEL_MIN_WORDS = 6  # after the label: "Backfire: Carly Fiorina's ..." is a title, not a line
 _WORD = re.compile(r"\w+(?:['’]\w+)*")

@@ -216,6 +216,20 @@ def test_a_name_signed_after_the_quote_with_a_dash() -> None:
     assert _quote(result, "The plan is simply").speaker != "and"
 
 
+def test_a_signature_with_no_space_before_the_dash_or_a_trailing_nbsp() -> None:
+    # quote boxes pasted from the web: '”―' with no space, a no-break space after
+    # the name, one quote per line under one blank-line paragraph
+    result = _enrich(
+        "Readers wrote in about the debate.",
+        "“The debate showed me nothing new about either of them.” ― Ann Lee\n"
+        "“During the debate he never answered a single question.”― Bo Diaz\u00a0\n"
+        "“Nobody on that stage spoke to people like my parents.”\u00a0―\u00a0Cy Ruiz",
+    )
+    assert _quote(result, "The debate showed me").speaker == "Ann Lee"
+    assert _quote(result, "During the debate he").speaker == "Bo Diaz"
+    assert _quote(result, "Nobody on that stage").speaker == "Cy Ruiz"
+
+
 def test_a_cue_sentences_later_does_not_take_the_quote_from_its_speaker() -> None:
     result = _enrich(
         "“We are going to win this election,” Hillary Clinton told reporters as she left "
