@@ -103,8 +103,10 @@ def subject_of(cue: Any, ctx: Context, quote: tuple[int, int] | None = None) -> 
                 verb = anc
                 break
     for _ in range(4):
-        # "Rubio was asked by moderator Gerard Baker ...": the agent speaks
-        agents = [c for c in verb.children if c.dep_ == "agent"]
+        # "Rubio was asked by moderator Gerard Baker ...": the agent speaks; not the
+        # agent of a verb the cue is joined to ("Silverman was joined on stage by Al
+        # Franken and joked, ..." is Silverman's joke)
+        agents = [c for c in verb.children if c.dep_ == "agent" and verb.lower_ in CUE_WORDS]
         objs = [c for c in agents[0].children if c.dep_ == "pobj"] if agents else []
         if objs and not ctx.token_in_quote(objs[0]):
             return objs[0]
@@ -149,6 +151,8 @@ def _subjects(verb: Any, ctx: Context, quote: tuple[int, int] | None) -> list[An
     """The verb's subjects outside quotes, nearest the verb first, leaving out one
     on the far side of ``quote`` from the verb."""
     subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+    if not subs:
+        subs = [c for c in verb.children if _name_as_modal(c, verb)]
     if quote is not None:
         start, end = quote
         subs = [
@@ -157,6 +161,19 @@ def _subjects(verb: Any, ctx: Context, quote: tuple[int, int] | None) -> list[An
             if not (c.idx < start and verb.idx >= end) and not (c.idx >= end and verb.idx < start)
         ]
     return sorted(subs, key=lambda c: abs(c.i - verb.i))
+
+
+def _name_as_modal(tok: Any, verb: Any) -> bool:
+    """A capitalised "modal" before a past form is a name the tagger took for one:
+    in "Will wrote" or "..., Will urged" (columnist George Will) no modal can stand,
+    as a modal takes the base form."""
+    return (
+        tok.dep_ == "aux"
+        and tok.tag_ == "MD"
+        and tok.is_title
+        and tok.i + 1 == verb.i
+        and verb.tag_ in {"VBD", "VBN", "VBZ"}
+    )
 
 
 def _name_after(cue: Any, ctx: Context) -> Any | None:
