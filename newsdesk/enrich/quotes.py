@@ -226,13 +226,21 @@ def _cue_tokens(sents: Sequence[Any], ctx: _Context, words: frozenset[str]) -> l
     out = []
     for sent in sents:
         for tok in sent:
-            if ctx.token_in_quote(tok):
+            if ctx.token_in_quote(tok) or _in_compound(tok):
                 continue
             listed = tok.lower_ in words and tok.tag_.startswith("VB")
             goes_on = tok.lower_ in _BASE_CUES and tok.dep_ == "xcomp" and _has_subject(tok.head)
             if listed or goes_on or _according_to(tok):
                 out.append(tok)
     return out
+
+
+def _in_compound(tok: Any) -> bool:
+    """Part of a hyphenated word ("the self-described Islamic State"): no cue."""
+    if tok.i == 0:
+        return False
+    before = tok.doc[tok.i - 1]
+    return before.text == "-" and not before.whitespace_
 
 
 def _governs(cue: Any, q: QuoteSpan) -> bool:

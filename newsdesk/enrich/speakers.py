@@ -116,6 +116,10 @@ def subject_of(cue: Any, ctx: Context, quote: tuple[int, int] | None = None) -> 
         if verb.dep_ in {"conj", "xcomp", "advcl"} and verb.head.i != verb.i:
             verb = verb.head
             continue
+        owner = _noun_owner(verb)
+        if owner is not None:
+            verb = owner
+            continue
         if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head.i != verb.head.i:
             # "Husted continued by saying", "Braynard is quoted as saying"
             verb = verb.head.head
@@ -163,6 +167,19 @@ def _subjects(verb: Any, ctx: Context, quote: tuple[int, int] | None) -> list[An
     return sorted(subs, key=lambda c: abs(c.i - verb.i))
 
 
+def _noun_owner(verb: Any) -> Any | None:
+    """ "BLM issued a statement saying ...", "in a letter saying ...": the cue hangs
+    off the statement, and whoever issued it speaks (the verb above the noun)."""
+    if verb.dep_ != "acl" or verb.head.tag_ not in {"NN", "NNS"}:
+        return None
+    noun = verb.head
+    if noun.dep_ == "dobj":
+        return noun.head if noun.head.tag_.startswith("VB") else None
+    if noun.dep_ == "pobj" and noun.head.dep_ == "prep" and noun.head.head.tag_.startswith("VB"):
+        return noun.head.head
+    return None
+
+
 def _name_as_modal(tok: Any, verb: Any) -> bool:
     """A capitalised "modal" before a past form is a name the tagger took for one:
     in "Will wrote" or "..., Will urged" (columnist George Will) no modal can stand,
@@ -187,6 +204,8 @@ def _name_after(cue: Any, ctx: Context) -> Any | None:
     inverted = cue.i > 0 and (doc[cue.i - 1].is_punct or doc[cue.i - 1].is_quote)
     if nxt.dep_ in {"dobj", "dative", "iobj"} and (cue.lower_ in LISTENER_VERBS or not inverted):
         return None  # "told AFP", "recalled the freeze": what the verb acts on
+    if not inverted and nxt.dep_ in SUBJECT_DEPS and nxt.head.i != cue.i and nxt.head.i > cue.i:
+        return None  # "a release saying Murphy owes ...": the reported clause's subject
     # the noun phrase right after the verb, up to its first comma or stop
     phrase = []
     for tok in doc[cue.i + 1 : min(cue.i + 9, len(doc))]:
