@@ -429,6 +429,8 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
         for tok in doc[j : min(j + 6, len(doc))]:
             if tok.idx >= p_end or ctx.token_in_quote(tok) or tok.is_quote:
                 break
+            if tok.dep_ in SUBJECT_DEPS and tok.head.i == tok.i + 1:
+                continue  # the subject, even tagged as a verb ('“...,” Trump shot back')
             if tok.tag_.startswith("VB") or tok.lower_ in CUE_WORDS:
                 subs = [
                     c
