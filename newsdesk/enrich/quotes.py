@@ -38,7 +38,7 @@ from .quote_filter import MIN_FILTERED_WORDS
 from .quote_filter import Candidate as FilterCandidate
 from .quote_filter import features as filter_features
 from .quote_filter import load_model as load_filter
-from .signatures import signed_name, transcript_label
+from .signatures import signed_inside, signed_name, transcript_label
 from .speakers import (
     PERSON_PRONOUNS,
     SKIP_SPEAKERS,
@@ -308,6 +308,7 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     opens = q.start - 1 == ctx.paragraphs[q.paragraph][0]  # a transcript line opens it
     label = transcript_label(ctx.doc, ctx.body, q.start, q.end) if opens else None
     label = label or (signed_name(ctx.body, q.end) if q.closed else None)
+    label = label or signed_inside(ctx.body, q.start, q.end)
     if label is not None:
         return _Attribution(ctx.resolve(label), None, None, None, "label")
     sents = _frame(ctx, q)

@@ -33,6 +33,23 @@ def signed_name(body: str, close: int) -> str | None:
     return found.group(1)
 
 
+_SIGNED_INSIDE = re.compile(
+    r"\n[^\S\n]*[-―—–]?[^\S\n]*([A-Z][\w.'’-]*(?:[^\S\n][A-Z][\w.'’-]*){1,3})"
+    r"(?:,[^\n]{0,80})?[.]?[^\S\n]*$"
+)
+
+
+def signed_inside(body: str, start: int, end: int) -> str | None:
+    """The name signed on the last line inside a quoted block ('"I worry that ...
+    tax cuts.\nDean Baker, Center for Economic and Policy Research."'): a line of
+    two to four capitalised words, with an affiliation after a comma, closing a
+    quote that holds at least one line of speech before it."""
+    found = _SIGNED_INSIDE.search(body, start, end)
+    if found is None or len(_WORD.findall(body[start : found.start()])) < LABEL_MIN_WORDS:
+        return None
+    return found.group(1)
+
+
 def transcript_label(doc: Any, body: str, start: int, end: int) -> str | None:
     """The speaker label a quoted transcript line opens with ("RAMOS: ..." is Ramos):
     a capitalised label that is all capitals (the transcript convention) or a person
