@@ -279,8 +279,11 @@ def _adjacent_cue(cues: list[Any], q: QuoteSpan, ctx: _Context) -> Any | None:
     if span is None or len(span) == 0:
         return None
     p_start = ctx.paragraphs[q.paragraph][0]
-    whole = _kind(ctx.body, q, p_start) == "direct"  # not words woven into a sentence
-    if whole and not {",", "?", "!"}.isdisjoint(ctx.body[q.end - 1 : q.end + 2]):
+    # words woven into a sentence too ('Nothing he said "will help," the senator
+    # said'), but then only a subject may stand between ("..., for instance, and
+    # Trump vowed" is another clause)
+    whole = _kind(ctx.body, q, p_start) == "direct"
+    if not {",", "?", "!"}.isdisjoint(ctx.body[q.end - 1 : q.end + 2]):
         k = span.end
         while k < len(doc) and (doc[k].is_punct or doc[k].is_space) and k - span.end < 3:
             k += 1
@@ -288,6 +291,8 @@ def _adjacent_cue(cues: list[Any], q: QuoteSpan, ctx: _Context) -> Any | None:
             if tok.i in found:
                 return tok
             if tok.is_quote or ctx.token_in_quote(tok) or tok.tag_.startswith("VB"):
+                break
+            if not whole and tok.pos_ in {"CCONJ", "ADP", "ADV", "SCONJ"}:
                 break
             if tok.is_punct and tok.text not in {",", "-"}:
                 break
