@@ -380,6 +380,10 @@ def _described(head: Any, ctx: Context) -> str | None:
     for child in head.rights:
         if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
             keep.extend(t for t in _phrase(child) if not ctx.token_in_quote(t) or ctx.in_title(t))
+        elif child.dep_ == "relcl" and _restrictive(head, child, ctx):
+            # "the groups who wrote to her on Thursday": a clause with no comma before
+            # it says which groups; one after a comma only adds to it
+            keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
     last = max(t.i for t in keep)
     doc = head.doc
     nxt = doc[last + 1] if last + 1 < len(doc) else None
@@ -400,6 +404,15 @@ def _described(head: Any, ctx: Context) -> str | None:
     first = min(t.i for t in keep)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
     return text if any(c.isalpha() for c in text) else None
+
+
+def _restrictive(head: Any, clause: Any, ctx: Context) -> bool:
+    """A relative clause written right after its noun phrase, no comma or quote between,
+    and ending before the cue's quote."""
+    between = head.doc[head.i + 1 : clause.left_edge.i]
+    return not any(t.is_punct for t in between) and not any(
+        ctx.token_in_quote(t) or t.is_quote for t in clause.subtree
+    )
 
 
 def _phrase(tok: Any) -> list[Any]:
