@@ -390,6 +390,8 @@ def _outer_cue(cue: Any | None, listed: list[Any]) -> Any | None:
     ids = {c.i for c in listed}
     child = cue
     for anc in cue.ancestors:
+        if child.i == cue.i and child.dep_ == "advcl" and _has_subject(child):
+            break  # "..., while Cruz said that ...": a clause of its own, not a report
         if anc.i in ids and child.dep_ == "ccomp":
             cue = anc
         child = anc
