@@ -228,11 +228,18 @@ def _cue_tokens(sents: Sequence[Any], ctx: _Context, words: frozenset[str]) -> l
         for tok in sent:
             if ctx.token_in_quote(tok) or _in_compound(tok):
                 continue
-            listed = tok.lower_ in words and tok.tag_.startswith("VB")
+            listed = tok.lower_ in words and tok.tag_.startswith("VB") and not _passive(tok)
             goes_on = tok.lower_ in _BASE_CUES and tok.dep_ == "xcomp" and _has_subject(tok.head)
             if listed or goes_on or _according_to(tok):
                 out.append(tok)
     return out
+
+
+def _passive(tok: Any) -> bool:
+    """A passive cue with no agent ("the staffer was charged with battery", "she was
+    told"): its subject did not say anything."""
+    deps = {c.dep_ for c in tok.children}
+    return "auxpass" in deps and "agent" not in deps
 
 
 def _in_compound(tok: Any) -> bool:
