@@ -1,0 +1,103 @@
+"""More speaker rules (issue 7, round 3), each on a small hand-written article, real model."""
+
+from __future__ import annotations
+
+from newsdesk.enrich import enrich
+from newsdesk.enrich.signatures import signed_inside
+from newsdesk.model import Article, Enrichment, Paragraph, Quote
+
+
+def _enrich(*paragraphs: str) -> Enrichment:
+    return enrich(Article(url=None, title="t", paragraphs=[Paragraph(p) for p in paragraphs]))
+
+
+def _quote(result: Enrichment, start_of_text: str) -> Quote:
+    found = [q for q in result.quotes if q.text.startswith(start_of_text)]
+    assert found, f"no quote starting {start_of_text!r}: {result.quotes}"
+    return found[0]
+
+
+def test_the_agent_of_a_joined_verb_is_not_the_speaker() -> None:
+    result = _enrich(
+        "The comedian Sarah Silverman spoke on the first night of the convention.",
+        "As the crowd began to chant, Silverman was joined on stage by Senator Al Franken "
+        "and joked, “You people are being ridiculous tonight,” drawing loud jeers.",
+    )
+    assert _quote(result, "You people are being").speaker == "Sarah Silverman"
+
+
+def test_a_capitalised_modal_before_a_past_form_is_a_name() -> None:
+    result = _enrich(
+        "The columnist George Will has long opposed the candidate.",
+        "Citing last week’s attack as a wake-up call for voters and their “reveries about "
+        "treating the presidency as an entry-level job,” Will urged the Republican electorate "
+        "to abandon Donald Trump.",
+    )
+    assert _quote(result, "reveries about treating").speaker == "George Will"
+
+
+def test_no_cue_inside_a_hyphenated_word() -> None:
+    result = _enrich(
+        "Donald Trump spoke to reporters on Thursday.",
+        "Donald Trump referred to President Barack Obama as “the most valuable player” "
+        "for the self-described Islamic State.",
+    )
+    assert _quote(result, "the most valuable player").cue != "described"
+
+
+def test_whoever_sent_the_release_speaks_not_the_name_after_the_cue() -> None:
+    result = _enrich(
+        "Patrick Murphy held a conference call on Monday.",
+        "Shortly after the call ended, Rubio’s campaign sent out a press release saying "
+        "Murphy owes “Florida an explanation for his votes.”",
+    )
+    assert _quote(result, "Florida an explanation").speaker == "Rubio’s campaign"
+
+
+def test_a_name_signed_on_the_last_line_inside_the_quote() -> None:
+    body = (
+        '"I worry that we may see a resurgence of old habits this year.\n'
+        'Dean Baker, Center for Research."'
+    )
+    assert signed_inside(body, 1, len(body) - 1) == "Dean Baker"
+    # a closing line of speech is not a signature
+    speech = '"I worry that we may see a resurgence of old habits this year.\nThank you."'
+    assert signed_inside(speech, 1, len(speech) - 1) is None
+
+
+def test_a_cue_right_after_a_partial_quote() -> None:
+    result = _enrich(
+        "Senator Marco Rubio appeared on Fox News right after the speech.",
+        'Nothing the president said "will assuage the fears of the people," the Florida '
+        "senator said.",
+    )
+    assert _quote(result, "will assuage the fears").speaker == "Florida senator"
+
+
+def test_a_restrictive_clause_stays_with_a_described_speaker() -> None:
+    result = _enrich(
+        "Hillary Clinton campaigned in Iowa on Thursday.",
+        "The groups who wrote to her on Thursday say they are “concerned your campaign is "
+        "sending mixed messages.”",
+    )
+    speaker = _quote(result, "concerned your campaign").speaker
+    assert speaker is not None and "Thursday" in speaker
+
+
+def test_a_cue_in_its_own_while_clause_keeps_its_subject() -> None:
+    result = _enrich(
+        "The candidates met in Houston for the debate.",
+        "Marco Rubio suggested that someone who does not answer questions cannot be "
+        "president, while Ted Cruz said that the “stakes in this election are too high” for "
+        "Trump to be the nominee.",
+    )
+    assert _quote(result, "stakes in this election").speaker == "Ted Cruz"
+
+
+def test_a_passive_cue_without_agent_is_not_its_subjects_words() -> None:
+    result = _enrich(
+        "Donald Trump held a rally in Janesville on Tuesday.",
+        "Donald Trump defended his campaign manager as a “very decent man” on Tuesday, hours "
+        "after the staffer was charged with battery in Florida.",
+    )
+    assert _quote(result, "very decent man").speaker == "Donald Trump"
