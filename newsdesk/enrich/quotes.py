@@ -554,10 +554,11 @@ def quote_candidates(
     quotes: list[tuple[Quote, FilterCandidate | None]] = []
     last: _Attribution | None = None
     last_paragraph = -2
-    for q in spans:
+    found = [_attribute(q, ctx) for q in spans]
+    for n, q in enumerate(spans):
         p_start = ctx.paragraphs[q.paragraph][0]
         kind = _kind(body, q, p_start)
-        att = _attribute(q, ctx)
+        att = found[n]
         opens_paragraph = q.start - 1 == p_start
         if att is not None and att.loose and last is not None and last_paragraph == q.paragraph:
             att = last  # the quote before it in the paragraph, with its speaker, goes on
@@ -569,7 +570,7 @@ def quote_candidates(
             if same_para or next_para:
                 att = _Attribution(last.speaker, last.role, last.cue, last.cue_index, "previous")
         if att is None:
-            att = _fallback(q, ctx)
+            att = _next_speaker(n, spans, found, ctx) or _fallback(q, ctx)
         elif att.speaker is None:
             fallback = _fallback(q, ctx)
             if fallback is not None:
@@ -598,6 +599,25 @@ def quote_candidates(
             last = att
         last_paragraph = q.paragraph
     return quotes
+
+
+def _next_speaker(
+    n: int, spans: list[QuoteSpan], found: list[_Attribution | None], ctx: _Context
+) -> _Attribution | None:
+    """A quoted paragraph with no cue and no quote before it, followed by a quoted
+    paragraph its speaker signs ('¶“Not only can he win ...” ¶“He may be the only
+    one ...,” Viguerie notes.'): the same speaker, attributed once at the end."""
+    q = spans[n]
+    p_start, p_end = ctx.paragraphs[q.paragraph]
+    if q.start - 1 != p_start or q.end + 2 < p_end or n + 1 >= len(spans):
+        return None
+    nxt, att = spans[n + 1], found[n + 1]
+    opens = nxt.paragraph == q.paragraph + 1 and nxt.start - 1 == ctx.paragraphs[nxt.paragraph][0]
+    if not opens or att is None or att.how != "listed" or att.speaker is None or att.loose:
+        return None
+    if att.cue_index is None or ctx.doc[att.cue_index].idx < nxt.end:
+        return None  # the cue after that quote, written against it
+    return _Attribution(att.speaker, att.role, att.cue, att.cue_index, "next")
 
 
 def _fill_roles(quotes: list[Quote]) -> list[Quote]:

@@ -101,3 +101,13 @@ def test_a_passive_cue_without_agent_is_not_its_subjects_words() -> None:
         "after the staffer was charged with battery in Florida.",
     )
     assert _quote(result, "very decent man").speaker == "Donald Trump"
+
+
+def test_a_quoted_paragraph_signed_at_the_end_of_the_next() -> None:
+    result = _enrich(
+        "Richard Viguerie is upbeat about the chances of Ted Cruz in November.",
+        "“Not only can he win in November, he is the one with the best chance of winning.”",
+        "“He may be the only one, because the others do not unite the party,” Viguerie notes.",
+    )
+    speaker = _quote(result, "Not only can he win").speaker
+    assert speaker is not None and "Viguerie" in speaker
