@@ -34,13 +34,17 @@ from typing import Any
 
 from ..model import Quote
 from .cues import CUE_WORDS
+from .nocue import Attribution as _Attribution
+from .nocue import fallback as _fallback
+from .nocue import next_speaker as _next_speaker
+from .nocue import own_subject as _own_subject
 from .quote_filter import MIN_FILTERED_WORDS
 from .quote_filter import Candidate as FilterCandidate
 from .quote_filter import features as filter_features
 from .quote_filter import load_model as load_filter
 from .signatures import signed_inside, signed_name, transcript_label
 from .speakers import (
-    PERSON_PRONOUNS,
+    PERSON_PRONOUNS,  # noqa: F401 (attributions reads it from here)
     SKIP_SPEAKERS,
     SUBJECT_DEPS,
     Resolver,
@@ -159,16 +163,6 @@ def is_speech(text: str) -> bool:
 
 
 # -- attribution -------------------------------------------------------------
-
-
-@dataclass
-class _Attribution:
-    speaker: str | None
-    role: str | None
-    cue: str | None
-    cue_index: int | None  # token index of the cue, to group quotes by it
-    how: str = "listed"  # how it was found: listed, edge, label, colon (see quote_filter)
-    loose: bool = False  # a cue in a later sentence, not tied to the quote
 
 
 def _tokens_between(doc: Any, start: int, end: int) -> Any:
@@ -461,59 +455,6 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
     return out
 
 
-def _fallback(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
-    """No cue: the subject of the quote's sentence if it is a name, else the last
-    person named in this or the previous paragraph (a quote is most often
-    words of the person the paragraph is about), else the last person named."""
-    own = _own_subject(q, ctx)
-    if own is not None:
-        return own
-    floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
-    near = before = None
-    for start, ent in ctx.persons:
-        if start >= q.start:
-            break
-        before = ent
-        if start >= floor:
-            near = ent
-    best = near or before  # nobody near: the last person the story named
-    if best is None:
-        return None
-    return _Attribution(ctx.resolve(best.text), None, None, None, "fallback")
-
-
-def _sentence_subject(span: Any, q: QuoteSpan, ctx: _Context) -> Any | None:
-    """The subject of the sentence a quote stands in, when it names or describes
-    someone: "Moore thanked him for “stepping up”", "A 2014 House report found “no
-    evidence ...”", "Trump issued a statement saying that Scalia was “...”" (the
-    main clause's subject, not the reported clause's); never a subject that holds
-    the quote ("the cries of “Bitch!” rattled him")."""
-    chain = [span.root, *span.root.ancestors]
-    verbs = [t for t in chain if t.dep_ == "ROOT" or t.tag_.startswith("VB")]
-    verbs = [t for t in verbs if not ctx.token_in_quote(t)]
-    for verb in reversed(verbs):  # the main clause first
-        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
-        if not subs:
-            continue
-        sub = subs[0]
-        if sub.left_edge.idx <= q.start and sub.right_edge.idx >= q.end - 1:
-            return None  # the quote is part of the subject
-        if _names_or_describes(sub):
-            return sub
-    return None
-
-
-def _names_or_describes(tok: Any) -> bool:
-    if tok.ent_type_ in {"PERSON", "ORG", "NORP"} or tok.lower_ in PERSON_PRONOUNS:
-        return True
-    if tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON", "ORG", "NORP"}:
-        return True
-    # a described source: "The GOP presidential candidate", "A 2014 House report"
-    return tok.tag_ in {"NN", "NNS"} and any(
-        c.dep_ in {"det", "compound", "amod", "poss"} for c in tok.children
-    )
-
-
 def _kind(body: str, q: QuoteSpan, p_start: int) -> str:
     """``direct`` for a sentence quoted whole, ``partial`` for words woven into ours."""
     i = q.start - 2  # before the opening mark
@@ -601,25 +542,6 @@ def quote_candidates(
     return quotes
 
 
-def _next_speaker(
-    n: int, spans: list[QuoteSpan], found: list[_Attribution | None], ctx: _Context
-) -> _Attribution | None:
-    """A quoted paragraph with no cue and no quote before it, followed by a quoted
-    paragraph its speaker signs ('¶“Not only can he win ...” ¶“He may be the only
-    one ...,” Viguerie notes.'): the same speaker, attributed once at the end."""
-    q = spans[n]
-    p_start, p_end = ctx.paragraphs[q.paragraph]
-    if q.start - 1 != p_start or q.end + 2 < p_end or n + 1 >= len(spans):
-        return None
-    nxt, att = spans[n + 1], found[n + 1]
-    opens = nxt.paragraph == q.paragraph + 1 and nxt.start - 1 == ctx.paragraphs[nxt.paragraph][0]
-    if not opens or att is None or att.how != "listed" or att.speaker is None or att.loose:
-        return None
-    if att.cue_index is None or ctx.doc[att.cue_index].idx < nxt.end:
-        return None  # the cue after that quote, written against it
-    return _Attribution(att.speaker, att.role, att.cue, att.cue_index, "next")
-
-
 def _fill_roles(quotes: list[Quote]) -> list[Quote]:
     """A role is written once, at the speaker's first quote: give it to the rest."""
     roles: dict[str, str] = {}
@@ -630,17 +552,3 @@ def _fill_roles(quotes: list[Quote]) -> list[Quote]:
         if q.speaker and not q.role:
             q.role = roles.get(q.speaker)
     return quotes
-
-
-def _own_subject(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
-    """Words woven into a sentence with no cue are its subject's ("Ryan worried that
-    the safety net was becoming “a hammock ...”", "Pew found that “...”"): that beats
-    carrying the previous quote's speaker on, which suits whole quoted sentences."""
-    span = _tokens_between(ctx.doc, q.start, q.end)
-    if span is None or not len(span):
-        return None
-    subject = _sentence_subject(span, q, ctx)
-    if subject is None:
-        return None
-    speaker, role = _speaker(subject, ctx)
-    return _Attribution(speaker, role, None, None, "subject") if speaker else None

@@ -1,0 +1,125 @@
+"""Speakers of quotes that have no reporting verb of their own.
+
+The quote finder (:mod:`.quotes`) attributes a quote from its cue; a quote with
+none is someone's words all the same.  Words woven into a sentence belong to its
+subject when that names or describes someone; a quoted paragraph signed at the
+end of the next quoted paragraph is that speaker's; else the last person named
+in this or the previous paragraph (a quote is most often the words of the person
+the paragraph is about), else the last person the story named.  Moved out of
+:mod:`.quotes` to keep both modules short; everything reads the parse and the
+quote spans handed in as plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .speakers import PERSON_PRONOUNS, SUBJECT_DEPS
+from .speakers import Context as _Context
+from .speakers import speaker_of as _speaker
+
+if TYPE_CHECKING:  # quotes imports this module
+    from .quotes import QuoteSpan
+
+
+def _tokens_between(doc: Any, start: int, end: int) -> Any:
+    return doc.char_span(start, end, alignment_mode="expand")
+
+
+@dataclass
+class Attribution:
+    """Who said a quote and how that was found (the quote filter reads ``how``)."""
+
+    speaker: str | None
+    role: str | None
+    cue: str | None
+    cue_index: int | None  # token index of the cue, to group quotes by it
+    how: str = "listed"  # how it was found: listed, edge, label, colon (see quote_filter)
+    loose: bool = False  # a cue in a later sentence, not tied to the quote
+
+
+def fallback(q: QuoteSpan, ctx: _Context) -> Attribution | None:
+    """No cue: the subject of the quote's sentence if it is a name, else the last
+    person named in this or the previous paragraph (a quote is most often
+    words of the person the paragraph is about), else the last person named."""
+    own = own_subject(q, ctx)
+    if own is not None:
+        return own
+    floor = ctx.paragraphs[max(0, q.paragraph - 1)][0]
+    near = before = None
+    for start, ent in ctx.persons:
+        if start >= q.start:
+            break
+        before = ent
+        if start >= floor:
+            near = ent
+    best = near or before  # nobody near: the last person the story named
+    if best is None:
+        return None
+    return Attribution(ctx.resolve(best.text), None, None, None, "fallback")
+
+
+def sentence_subject(span: Any, q: QuoteSpan, ctx: _Context) -> Any | None:
+    """The subject of the sentence a quote stands in, when it names or describes
+    someone: "Moore thanked him for “stepping up”", "A 2014 House report found “no
+    evidence ...”", "Trump issued a statement saying that Scalia was “...”" (the
+    main clause's subject, not the reported clause's); never a subject that holds
+    the quote ("the cries of “Bitch!” rattled him")."""
+    chain = [span.root, *span.root.ancestors]
+    verbs = [t for t in chain if t.dep_ == "ROOT" or t.tag_.startswith("VB")]
+    verbs = [t for t in verbs if not ctx.token_in_quote(t)]
+    for verb in reversed(verbs):  # the main clause first
+        subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        if not subs:
+            continue
+        sub = subs[0]
+        if sub.left_edge.idx <= q.start and sub.right_edge.idx >= q.end - 1:
+            return None  # the quote is part of the subject
+        if names_or_describes(sub):
+            return sub
+    return None
+
+
+def names_or_describes(tok: Any) -> bool:
+    if tok.ent_type_ in {"PERSON", "ORG", "NORP"} or tok.lower_ in PERSON_PRONOUNS:
+        return True
+    if tok.pos_ == "PROPN" and tok.ent_type_ in {"", "PERSON", "ORG", "NORP"}:
+        return True
+    # a described source: "The GOP presidential candidate", "A 2014 House report"
+    return tok.tag_ in {"NN", "NNS"} and any(
+        c.dep_ in {"det", "compound", "amod", "poss"} for c in tok.children
+    )
+
+
+def next_speaker(
+    n: int, spans: list[QuoteSpan], found: list[Attribution | None], ctx: _Context
+) -> Attribution | None:
+    """A quoted paragraph with no cue and no quote before it, followed by a quoted
+    paragraph its speaker signs ('¶“Not only can he win ...” ¶“He may be the only
+    one ...,” Viguerie notes.'): the same speaker, attributed once at the end."""
+    q = spans[n]
+    p_start, p_end = ctx.paragraphs[q.paragraph]
+    if q.start - 1 != p_start or q.end + 2 < p_end or n + 1 >= len(spans):
+        return None
+    nxt, att = spans[n + 1], found[n + 1]
+    opens = nxt.paragraph == q.paragraph + 1 and nxt.start - 1 == ctx.paragraphs[nxt.paragraph][0]
+    if not opens or att is None or att.how != "listed" or att.speaker is None or att.loose:
+        return None
+    if att.cue_index is None or ctx.doc[att.cue_index].idx < nxt.end:
+        return None  # the cue after that quote, written against it
+    return Attribution(att.speaker, att.role, att.cue, att.cue_index, "next")
+
+
+def own_subject(q: QuoteSpan, ctx: _Context) -> Attribution | None:
+    """Words woven into a sentence with no cue are its subject's ("Ryan worried that
+    the safety net was becoming “a hammock ...”", "Pew found that “...”"): that beats
+    carrying the previous quote's speaker on, which suits whole quoted sentences."""
+    span = _tokens_between(ctx.doc, q.start, q.end)
+    if span is None or not len(span):
+        return None
+    subject = sentence_subject(span, q, ctx)
+    if subject is None:
+        return None
+    speaker, role = _speaker(subject, ctx)
+    return Attribution(speaker, role, None, None, "subject") if speaker else None
