@@ -125,10 +125,28 @@ def subject_of(cue: Any, ctx: Context, quote: tuple[int, int] | None = None) -> 
             verb = verb.head.head
             continue
         break
+    before = _noun_before(cue, ctx)
+    if before is not None:
+        return before
     left = _name_left_of(cue, ctx)
     if left is not None:
         return left
     return _name_after(cue, ctx)
+
+
+def _noun_before(cue: Any, ctx: Context) -> Any | None:
+    """The noun right before a verb the parser left without a subject is its subject,
+    as English puts it there ("In an interview with Morning Joe hosts Joe Scarborough
+    and Mika Brzezinski, the Democratic presidential candidate stated ...")."""
+    k = cue.i - 1
+    while k > cue.sent.start and cue.doc[k].tag_ in {"RB", "MD"}:
+        k -= 1
+    if k < cue.sent.start or k < 0:
+        return None
+    tok = cue.doc[k]
+    if ctx.token_in_quote(tok) or tok.dep_ in {"pobj", "dobj", "poss"}:
+        return None
+    return tok if tok.tag_ in {"NN", "NNS", "NNP", "NNPS"} else None
 
 
 LISTENER_VERBS = frozenset(

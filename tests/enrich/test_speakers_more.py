@@ -111,3 +111,14 @@ def test_a_quoted_paragraph_signed_at_the_end_of_the_next() -> None:
     )
     speaker = _quote(result, "Not only can he win").speaker
     assert speaker is not None and "Viguerie" in speaker
+
+
+def test_the_noun_right_before_a_verb_left_without_subject() -> None:
+    result = _enrich(
+        "Hillary Clinton gave several interviews on Friday.",
+        "In an interview with Morning Joe hosts Joe Scarborough and Mika Brzezinski, the "
+        "Democratic presidential candidate stated that Trump’s “divisive” comments do not "
+        "“fit with what I thought I knew about him.”",
+    )
+    speaker = _quote(result, "fit with what I thought").speaker
+    assert speaker is not None and "candidate" in speaker
