@@ -144,6 +144,15 @@ def _noun_before(cue: Any, ctx: Context) -> Any | None:
     if k < cue.sent.start or k < 0:
         return None
     tok = cue.doc[k]
+    if tok.text == "," and k - 1 > cue.sent.start:
+        # "Levine, who has given money to Rubio, said": past the clause between commas
+        j = k - 1
+        while j > max(cue.sent.start, k - 16) and cue.doc[j].text != ",":
+            j -= 1
+        name = cue.doc[j - 1] if cue.doc[j].text == "," and j > cue.sent.start else None
+        if name is not None and name.ent_type_ == "PERSON" and not ctx.token_in_quote(name):
+            return name
+        return None
     if ctx.token_in_quote(tok) or tok.dep_ in {"pobj", "dobj", "poss"}:
         return None
     return tok if tok.tag_ in {"NN", "NNS", "NNP", "NNPS"} else None

@@ -122,3 +122,14 @@ def test_the_noun_right_before_a_verb_left_without_subject() -> None:
     )
     speaker = _quote(result, "fit with what I thought").speaker
     assert speaker is not None and "candidate" in speaker
+
+
+def test_the_name_before_a_clause_between_commas_is_the_subject() -> None:
+    result = _enrich(
+        "Not everyone was claiming success for Donald Trump.",
+        "“We’ve had more successful conventions than this one,” Texas delegate Bill "
+        "Eastland, wearing a cowboy hat and “Ted Cruz” campaign pins, said matter-of-factly "
+        "as confetti fluttered down around him.",
+    )
+    speaker = _quote(result, "We’ve had more successful").speaker
+    assert speaker is not None and "Eastland" in speaker
