@@ -427,7 +427,13 @@ def _described(head: Any, ctx: Context) -> str | None:
         keep = [t for t in keep if t.i < comma]
         last = max(t.i for t in keep)
     if last - head.i > 8:
-        return None
+        # still long: the words up to where a phrase after the eighth word begins
+        # ("a letter to Facebook from the chairman of the ...": up to "chairman")
+        cut = next((t.i for t in reversed(doc[head.i + 1 : head.i + 9]) if t.dep_ == "prep"), None)
+        if cut is None or cut <= head.i + 1:
+            return None
+        keep = [t for t in keep if t.i < cut]
+        last = max(t.i for t in keep)
     first = min(t.i for t in keep)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
     return text if any(c.isalpha() for c in text) else None

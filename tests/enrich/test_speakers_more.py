@@ -133,3 +133,13 @@ def test_the_name_before_a_clause_between_commas_is_the_subject() -> None:
     )
     speaker = _quote(result, "We’ve had more successful").speaker
     assert speaker is not None and "Eastland" in speaker
+
+
+def test_a_long_described_speaker_keeps_its_first_phrases() -> None:
+    result = _enrich(
+        "The gunman posted several messages on Facebook during the attack.",
+        "One message said: “You kill innocent women and children by doing air strikes,” "
+        "according to a letter to Facebook from the chairman of the U.S. Senate Committee "
+        "on Homeland Security.",
+    )
+    assert _quote(result, "You kill innocent").speaker == "letter to Facebook from the chairman"
