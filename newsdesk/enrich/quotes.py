@@ -435,7 +435,11 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
         j = span.end
         while j < len(doc) and (doc[j].is_punct or doc[j].is_space) and doc[j].idx < p_end:
             j += 1
-        for tok in doc[j : min(j + 6, len(doc))]:
+        # the sentence goes on after the mark ('“...,” the nominee riffed', '“...?” a
+        # staffer wondered'): a described subject reports it too
+        goes_on = j < len(doc) and (ctx.body[q.end - 1] == "," or doc[j].text[:1].islower())
+        goes_on = goes_on and ctx.body[q.end : doc[j].idx].strip(' ”"’,') == ""
+        for tok in doc[j : min(j + (8 if goes_on else 6), len(doc))]:
             if tok.idx >= p_end or ctx.token_in_quote(tok) or tok.is_quote:
                 break
             if tok.dep_ in SUBJECT_DEPS and tok.head.i == tok.i + 1:
@@ -444,7 +448,9 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
                 subs = [
                     c
                     for c in tok.children
-                    if c.dep_ in SUBJECT_DEPS and j <= c.i < tok.i and _names_someone(c)
+                    if c.dep_ in SUBJECT_DEPS
+                    and j <= c.i < tok.i
+                    and (_names_someone(c) or goes_on and _described_subject(c))
                 ]
                 # inverted, '“...,” opined Cleveland’s Plain Dealer': the verb first
                 after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
@@ -453,6 +459,11 @@ def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:
                     out.append(tok)
                 break
     return out
+
+
+def _described_subject(tok: Any) -> bool:
+    """A common noun with a determiner: "a Democratic staffer", "the nominee"."""
+    return tok.tag_ in {"NN", "NNS"} and any(c.dep_ == "det" for c in tok.children)
 
 
 def _kind(body: str, q: QuoteSpan, p_start: int) -> str:

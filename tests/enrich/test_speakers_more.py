@@ -143,3 +143,11 @@ def test_a_long_described_speaker_keeps_its_first_phrases() -> None:
         "on Homeland Security.",
     )
     assert _quote(result, "You kill innocent").speaker == "letter to Facebook from the chairman"
+
+
+def test_a_described_subject_after_a_quote_that_goes_on() -> None:
+    result = _enrich(
+        "Thomas Perez, the labor secretary, visited the convention floor on Monday.",
+        '"Will he be the next attorney general?" a Democratic staffer in the room wondered.',
+    )
+    assert _quote(result, "Will he be the next").speaker == "Democratic staffer in the room"
