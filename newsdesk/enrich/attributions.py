@@ -133,42 +133,56 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
     next sentence of the paragraph (":func:`_next_sentence`), and
     :func:`accepted` takes at most one of the two."""
     out: list[Candidate] = []
-    body = ctx.body
     marks = _apostrophe_quotes(ctx)
     sents = _Sentences(ctx)
     for tok in ctx.doc:
         if ctx.token_in_quote(tok):
             continue
-        found = _content(tok, ctx)
-        if found is None:
+        for span, shape in _contents(tok, ctx):
+            out.extend(_candidates_of(tok, span, shape, ctx, quotes, marks, sents))
+    return out
+
+
+def _candidates_of(
+    tok: Any,
+    span: tuple[int, int],
+    shape: str,
+    ctx: _Context,
+    quotes: list[Quote],
+    marks: bytearray,
+    sents: _Sentences,
+) -> list[Candidate]:
+    """The candidates of one content the parse gives a cue: trimmed, kept to the
+    cue's paragraph and to whole quotes, and once more run on through the next
+    sentence; none when the content holds the cue or its speaker."""
+    body = ctx.body
+    p_start, p_end = _paragraph(ctx, tok.idx)
+    start, end = _trim_span(body, max(span[0], p_start), min(span[1], p_end))
+    start, end = _whole_quotes(ctx.quoted, start, end, p_start, p_end)
+    start, end = _whole_quotes(marks, start, end, p_start, p_end)
+    if not shape.endswith(("ccomp", "para", "according", "colon")):
+        aside = _ASIDE.search(body, start, end)
+        if aside is not None and not ctx.quoted[aside.start()]:
+            end = aside.start()  # "the raucous crowd[, which chanted his name]"
+    if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
+        return []
+    subject = _agent(tok) if shape.startswith("T:") else _cue_subject(tok, ctx)
+    if subject is not None and start <= subject.idx < end:
+        return []  # a misparse: the speaker inside what they said
+    kind = _subject_kind(subject)
+    spans = [(start, end, "")]
+    more = _next_sentence(tok, sents, marks, end, p_end)
+    if more is not None:
+        spans.append((start, more[0], more[1]))
+    out = []
+    for a, b, extra in spans:
+        inside = _quotes_inside(ctx, quotes, a, b)
+        if inside is None:
             continue
-        (start, end), shape = found
-        p_start, p_end = _paragraph(ctx, tok.idx)
-        start, end = _trim_span(body, max(start, p_start), min(end, p_end))
-        start, end = _whole_quotes(ctx.quoted, start, end, p_start, p_end)
-        start, end = _whole_quotes(marks, start, end, p_start, p_end)
-        if not shape.endswith(("ccomp", "para", "according", "colon")):
-            aside = _ASIDE.search(body, start, end)
-            if aside is not None and not ctx.quoted[aside.start()]:
-                end = aside.start()  # "the raucous crowd[, which chanted his name]"
-        if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
-            continue
-        subject = _cue_subject(tok, ctx)
-        if subject is not None and start <= subject.idx < end:
-            continue  # a misparse: the speaker inside what they said
-        kind = _subject_kind(subject)
-        spans = [(start, end, "")]
-        more = _next_sentence(tok, sents, end, p_end)
-        if more is not None:
-            spans.append((start, more[0], more[1]))
-        for a, b, extra in spans:
-            inside = _quotes_inside(ctx, quotes, a, b)
-            if inside is None:
-                continue
-            n = word_count(body[a:b])
-            size = "1" if n == 1 else "2" if n <= 3 else "4"
-            full = f"{shape}/{size}{'+q' if inside else ''}{extra}"
-            out.append(Candidate(tok, a, b, full, subject, kind, sents.index[tok.i]))
+        n = word_count(body[a:b])
+        size = "1" if n == 1 else "2" if n <= 3 else "4"
+        full = f"{shape}/{size}{'+q' if inside else ''}{extra}"
+        out.append(Candidate(tok, a, b, full, subject, kind, sents.index[tok.i]))
     return out
 
 
@@ -193,7 +207,9 @@ class _Sentences:
         return self._cues[n]
 
 
-def _next_sentence(tok: Any, sents: _Sentences, end: int, p_end: int) -> tuple[int, str] | None:
+def _next_sentence(
+    tok: Any, sents: _Sentences, marks: bytearray, end: int, p_end: int
+) -> tuple[int, str] | None:
     """Where the content would end if it ran on through the next sentence: reported
     speech often does ("''We're anxious,'' he said. ''The attacks are getting
     closer.''", "He said he would not vote for Cruz. “Not this time.”").  Only
@@ -214,7 +230,15 @@ def _next_sentence(tok: Any, sents: _Sentences, end: int, p_end: int) -> tuple[i
     stop = _trim_span(body, nxt.start_char, min(nxt.end_char, p_end))[1]
     if word_count(body[nxt.start_char : stop]) < 2:
         return None
-    opens = "q" if body[nxt.start_char] in "“\"'‘" else ""
+    quoted = sents.ctx.quoted
+    first = nxt.start_char
+    opens = "q" if body[first] in "“\"'‘" or marks[first] or quoted[first] else ""
+    if opens:  # a quote that opens the sentence is taken whole, over all its sentences
+        while stop < p_end and (marks[stop] or quoted[stop]):
+            stop += 1
+        while stop < p_end and body[stop] in "'’”\"":
+            stop += 1  # the closing mark
+        stop = _trim_span(body, nxt.start_char, stop)[1]
     return stop, f"+n{opens}{'c' if sents.has_cue(n + 1) else ''}"
 
 
@@ -283,6 +307,53 @@ def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
     return 0, len(ctx.body)
 
 
+def _contents(tok: Any, ctx: _Context) -> list[tuple[tuple[int, int], str]]:
+    """Content spans of a candidate cue and their shapes, from the parse."""
+    if tok.pos_ in {"VERB", "AUX"} and not _according_to(tok):
+        clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
+        if len(clauses) > 1:  # one on each side: "X, he said, Y"; the parse may hang either
+            return [(_clause(c), f"{tok.pos_[0]}:ccomp") for c in clauses]
+    found = _content(tok, ctx)
+    out = [found] if found is not None else []
+    theme = _theme(tok, ctx)
+    if theme is not None:
+        out.append(theme)
+    return out
+
+
+def _theme(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
+    """What a verb is about when it stands before the verb, not after it: a passive
+    verb's subject ("The report was released ..."), or the noun a relative clause
+    with a gap for its object describes ("the words he has been repeating", "the
+    question asked by reporters", "the plan, which was endorsed ...")."""
+    if tok.pos_ not in {"VERB", "AUX"} or ctx.token_in_quote(tok):
+        return None
+    kids = list(tok.children)
+    passive = [c for c in kids if c.dep_ == "nsubjpass"]
+    relative = tok.dep_ in {"relcl", "acl"} and tok.head.i < tok.i
+    if passive and not (relative and passive[0].lower_ in RELATIVE):
+        subj = passive[0]
+        if subj.i > tok.i or subj.pos_ == "PRON" and subj.lower_ not in RELATIVE:
+            return None
+        return _edges(subj, subj), "T:pass"
+    if not relative or tok.head.pos_ not in {"NOUN", "PROPN", "PRON"}:
+        return None
+    for c in kids:
+        if c.dep_ in {"nsubj", "csubj"} and c.lower_ in RELATIVE:
+            return None  # "Tom, who said ...": the noun is the speaker
+        if (
+            c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "oprd", "acomp"}
+            and c.lower_ not in RELATIVE
+        ):
+            return None  # the clause has its own object
+    head = tok.head
+    first, last = head.left_edge, tok.left_edge.i - 1
+    if last < first.i:
+        return None
+    end = tok.doc[last]
+    return (first.idx, end.idx + len(end)), "T:rel"
+
+
 def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
     """Content span of a candidate cue and its shape, from the parse."""
     if _according_to(tok):
@@ -295,7 +366,7 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
         clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
         if clauses:
             c = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
-            return _edges(c, c), f"{pos[0]}:ccomp"
+            return _clause(c), f"{pos[0]}:ccomp"
         if tok.dep_ == "parataxis" and tok.lower_ in CUE_WORDS:
             span = _host_content(tok)
             return (span, f"{pos[0]}:para") if span is not None else None
@@ -342,15 +413,58 @@ def _host_content(tok: Any) -> tuple[int, int] | None:
 
 def _colon_content(tok: Any) -> tuple[tuple[int, int], str] | None:
     """A headline or lead-in "Cruz: We will win Iowa": a short name or phrase, a
-    colon, then what was said, up to the end of the sentence."""
-    sent = tok.sent
-    lead = tok.doc[sent.start : tok.i]
-    if not 1 <= len(lead) <= 8 or not any(t.pos_ in {"PROPN", "NOUN"} for t in lead):
+    colon, then what was said, up to the end of the sentence (of the line, in a
+    paragraph the parse skipped: a headline often has no reporting word)."""
+    first, last = _line(tok)
+    lead = tok.doc[first : tok.i]
+    if not 1 <= len(lead) <= 8:
         return None
-    end = sent[-1]
+    if tok.tag_:
+        if not any(t.pos_ in {"PROPN", "NOUN"} for t in lead):
+            return None
+    elif not any(t.ent_type_ in NAME_LABELS for t in lead):
+        return None
+    end = tok.doc[last - 1]
     if end.i <= tok.i:
         return None
     return (tok.idx + 1, end.idx + len(end)), "colon"
+
+
+def _line(tok: Any) -> tuple[int, int]:
+    """Token bounds of ``tok``'s sentence; in a paragraph the parse skipped (no
+    tags, every token its own sentence), of its line."""
+    if tok.tag_:
+        return tok.sent.start, tok.sent.end
+    doc = tok.doc
+    first = tok.i
+    while first > 0 and "\n" not in doc[first - 1].text_with_ws and not doc[first - 1].is_space:
+        first -= 1
+    last = tok.i
+    while last < len(doc) and "\n" not in doc[last].text_with_ws and not doc[last].is_space:
+        last += 1
+    if last < len(doc) and not doc[last].is_space:
+        last += 1  # the line's last token, its newline in the space after it
+    return first, last
+
+
+def _clause(head: Any) -> tuple[int, int]:
+    """A reported clause's span, without what the parser hangs on its verb but belongs
+    to the reporting sentence: a second reporting verb ("noted that X[ and asked
+    whether Y]", "said X[ but added ...]") or a participle after a comma ("declared
+    that X[, throwing the party into ...]")."""
+    right = head.right_edge
+    for child in head.children:
+        if child.i <= head.i:
+            continue
+        reports = child.dep_ == "conj" and child.pos_ == "VERB" and child.lower_ in CUE_WORDS
+        after_comma = child.doc[child.left_edge.i - 1].text == ","
+        if reports or (child.dep_ == "advcl" and child.tag_ == "VBG" and after_comma):
+            stop = child.left_edge.i - 1
+            while stop > head.i and (child.doc[stop].is_punct or child.doc[stop].dep_ == "cc"):
+                stop -= 1
+            right = child.doc[stop]
+            break
+    return head.left_edge.idx, right.idx + len(right)
 
 
 def _edges(first: Any, last: Any) -> tuple[int, int]:
@@ -362,10 +476,14 @@ def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
     """Who holds the view: the verb's subject (climbing to the verb it hangs off),
     a noun's owner ("Trump's support"), or the object of "according to"."""
     if tok.text == ":":
-        lead = tok.doc[tok.sent.start : tok.i]
-        subject = next(
-            (t for t in lead if t.head.i == t.i or not lead[0].i <= t.head.i < tok.i), None
-        )
+        lead = tok.doc[_line(tok)[0] : tok.i]
+        if not tok.tag_:  # no parse: the first name
+            names = [t for t in lead if t.ent_type_ in NAME_LABELS]
+            subject = names[-1] if names else None
+        else:
+            subject = next(
+                (t for t in lead if t.head.i == t.i or not lead[0].i <= t.head.i < tok.i), None
+            )
     elif _according_to(tok) or tok.lower_ in CUE_WORDS:
         subject = _subject(tok, ctx)
     elif tok.pos_ == "NOUN":
@@ -393,6 +511,14 @@ def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
     if subject is None and tok.pos_ in {"VERB", "AUX"}:
         subject = _name_just_before(tok)
     return subject
+
+
+def _agent(verb: Any) -> Any | None:
+    """A passive verb's agent ("endorsed by the Times"): who holds the view of its theme."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            return next((o for o in c.children if o.dep_ == "pobj"), None)
+    return None
 
 
 def _name_just_before(tok: Any) -> Any | None:

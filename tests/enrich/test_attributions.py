@@ -197,3 +197,62 @@ def test_second_look_decides_from_its_own_weights() -> None:
     kept = accepted(cands, second, text)
     assert any(c.cue.text == "said" for c in kept)
     assert not any(c.cue.text == "thinks" for c in kept)
+
+
+def test_reporting_verb_with_a_clause_on_each_side_has_a_candidate_for_each() -> None:
+    found = _candidates(
+        "The plan was never funded, the mayor argued, and the council must now find the money."
+    )
+    argued = [content for cue, content in found if cue == "argued"]
+    assert len(argued) >= 1
+    assert all("argued" not in c for c in argued)
+
+
+def test_reported_clause_stops_before_a_second_reporting_verb() -> None:
+    found = _candidates(
+        "Ms. Hale noted that the troop numbers already lag the target and asked whether "
+        "the minister could reach it."
+    )
+    noted = [content for cue, content in found if cue == "noted"]
+    assert "that the troop numbers already lag the target" in noted
+    assert all("asked" not in c for c in noted)
+
+
+def test_passive_verb_has_its_subject_as_a_candidate_with_the_agent_as_speaker() -> None:
+    text = "The new budget plan was endorsed by the Harbor Times on Sunday."
+    doc = next(parse([text]))
+    index = find_entities(doc)
+    ctx = _Context(doc, text, [], index.canonical)
+    themes = [c for c in candidates(ctx, []) if c.shape.startswith("T:pass")]
+    assert themes and text[themes[0].start : themes[0].end] == "The new budget plan"
+    assert themes[0].subject is not None and themes[0].subject.text in {"Times", "Harbor"}
+
+
+def test_relative_clause_with_an_object_gap_has_the_noun_it_describes() -> None:
+    found = _candidates("These are the very words that he has been repeating for decades.")
+    assert ("repeating", "the very words") in found
+
+
+def test_relative_clause_whose_subject_is_the_noun_does_not_report_it() -> None:
+    found = _candidates("Tom Becker, who said the council had ignored the warnings, lost.")
+    assert ("said", "Tom Becker") not in found
+
+
+def test_headline_lead_in_with_a_colon_in_a_paragraph_without_a_reporting_word() -> None:
+    text = (
+        "Kasich: Republican Populist Anger Appeals to the Worst in Us\n\n"
+        "The governor spoke in Ohio on Monday."
+    )
+    found = _candidates(text)
+    assert (":", "Republican Populist Anger Appeals to the Worst in Us") in found
+
+
+def test_next_sentence_that_opens_a_quote_runs_to_the_end_of_the_quote() -> None:
+    text = (
+        "''Courses may charge more because members expect good service,'' Mr. Chipok said. "
+        "''But public courses may not have the money. The courses look worse and so they "
+        "charge less.'' He left the club in May."
+    )
+    said = [content for cue, content in _candidates(text) if cue == "said"]
+    assert any(c.rstrip("'").endswith("charge less.") for c in said)
+    assert all("He left" not in c for c in said)
