@@ -164,6 +164,8 @@ def _candidates_of(
         aside = _ASIDE.search(body, start, end)
         if aside is not None and not ctx.quoted[aside.start()]:
             end = aside.start()  # "the raucous crowd[, which chanted his name]"
+    if shape not in {"colon", "according"}:
+        end = _trailing_aside(tok, start, end, shape.endswith(("ccomp", "para")))
     if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
         return []
     subject = _agent(tok) if shape.startswith("T:") else _cue_subject(tok, ctx)
@@ -222,7 +224,7 @@ def _next_sentence(
     if end > sent.end_char or n + 1 >= len(sents.spans):
         return None
     rest = word_count(body[end : sent.end_char])
-    if rest and (tok.idx < end or rest > 6):
+    if rest and tok.idx < end:
         return None
     nxt = sents.spans[n + 1]
     if nxt.start_char >= p_end:
@@ -233,13 +235,16 @@ def _next_sentence(
     quoted = sents.ctx.quoted
     first = nxt.start_char
     opens = "q" if body[first] in "“\"'‘" or marks[first] or quoted[first] else ""
+    if rest > 6 and not (opens and (marks[end - 1] or quoted[end - 1])):
+        return None  # a long cue clause ends the report, unless a quote goes on after it
     if opens:  # a quote that opens the sentence is taken whole, over all its sentences
         while stop < p_end and (marks[stop] or quoted[stop]):
             stop += 1
         while stop < p_end and body[stop] in "'’”\"":
             stop += 1  # the closing mark
         stop = _trim_span(body, nxt.start_char, stop)[1]
-    return stop, f"+n{opens}{'c' if sents.has_cue(n + 1) else ''}"
+    long = "l" if rest > 6 else ""
+    return stop, f"+n{opens}{long}{'c' if sents.has_cue(n + 1) else ''}"
 
 
 def _apostrophe_quotes(ctx: _Context) -> bytearray:
@@ -465,6 +470,35 @@ def _clause(head: Any) -> tuple[int, int]:
             right = child.doc[stop]
             break
     return head.left_edge.idx, right.idx + len(right)
+
+
+# what may trail a content after a comma and comment on it (for a clause, only a
+# description of one of its nouns: its own adverbial clauses are part of what was said)
+ASIDE_DEPS = frozenset({"appos", "relcl", "advcl", "npadvmod", "advmod"})
+CLAUSE_ASIDE_DEPS = frozenset({"appos", "relcl"})
+
+
+def _trailing_aside(tok: Any, start: int, end: int, clause: bool = False) -> int:
+    """The content's end before a trailing aside after a comma that comments on it
+    rather than being said: an apposition ("voted for Ben Carson[, a neurosurgeon
+    who ...]"), a relative or adverbial clause ("[, where he trailed ...]"), an
+    adverbial phrase ("[, down sharply from ...]").  It must run to the content's end
+    and hang off a word inside it."""
+    doc = tok.doc
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return end
+    for t in span:
+        if t.i == span.start or doc[t.left_edge.i - 1].text != ",":
+            continue
+        if t.left_edge.i <= span.start or t.right_edge.i < span.end - 1:
+            continue
+        if t.head.i < span.start or t.head.i >= span.end:
+            continue
+        if t.dep_ in CLAUSE_ASIDE_DEPS or (not clause and t.dep_ in ASIDE_DEPS):
+            comma = doc[t.left_edge.i - 1]
+            return comma.idx
+    return end
 
 
 def _edges(first: Any, last: Any) -> tuple[int, int]:
