@@ -4,14 +4,13 @@
 could report: the clause a verb governs (``ccomp``; one per clause when the parse
 hangs one on each side: "X, he said, Y"), the clause a reporting verb hangs off
 ("Still, he said, officials ..."), its complements to the right ("urged Congress
-to act"), what a passive verb or a relative clause with an object gap is about
-("The plan was endorsed by ...", "the words he keeps repeating"), a noun's
-prepositional object or clause ("his support for Cruz"), the sentence around
-"according to X", and what follows a short "Name:" lead-in (also in a headline
-the parser skipped).  A reported clause stops before a second reporting verb or
-a participle after a comma ("noted that X[ and asked whether Y]"), and a content
-before a trailing aside that comments on it (", a neurosurgeon who ...").  Kept
-apart so the candidate and speaker logic stays readable on its own.
+to act"), a noun's prepositional object or clause ("his support for Cruz"), the
+sentence around "according to X", and what follows a short "Name:" lead-in
+(also in a headline the parser skipped).  A reported clause stops before a
+second reporting verb or a participle after a comma ("noted that X[ and asked
+whether Y]"), and a content before a trailing aside that comments on it (", a
+neurosurgeon who ...").  Kept apart so the candidate and speaker logic stays
+readable on its own.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ SETTING_PREPS = frozenset(
 NOUN_DEPS = frozenset({"prep", "acl", "ccomp"})
 
 
-RELATIVE = frozenset({"who", "that", "which", "whom"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 # what may trail a content after a comma and comment on it (for a clause, only a
 # description of one of its nouns: its own adverbial clauses are part of what was said)
@@ -52,44 +50,7 @@ def contents(tok: Any, ctx: _Context) -> list[tuple[tuple[int, int], str]]:
         if len(clauses) > 1:  # one on each side: "X, he said, Y"; the parse may hang either
             return [(_clause(c), f"{tok.pos_[0]}:ccomp") for c in clauses]
     found = _content(tok, ctx)
-    out = [found] if found is not None else []
-    theme = _theme(tok, ctx)
-    if theme is not None:
-        out.append(theme)
-    return out
-
-
-def _theme(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
-    """What a verb is about when it stands before the verb, not after it: a passive
-    verb's subject ("The report was released ..."), or the noun a relative clause
-    with a gap for its object describes ("the words he has been repeating", "the
-    question asked by reporters", "the plan, which was endorsed ...")."""
-    if tok.pos_ not in {"VERB", "AUX"} or ctx.token_in_quote(tok):
-        return None
-    kids = list(tok.children)
-    passive = [c for c in kids if c.dep_ == "nsubjpass"]
-    relative = tok.dep_ in {"relcl", "acl"} and tok.head.i < tok.i
-    if passive and not (relative and passive[0].lower_ in RELATIVE):
-        subj = passive[0]
-        if subj.i > tok.i or subj.pos_ == "PRON" and subj.lower_ not in RELATIVE:
-            return None
-        return _edges(subj, subj), "T:pass"
-    if not relative or tok.head.pos_ not in {"NOUN", "PROPN", "PRON"}:
-        return None
-    for c in kids:
-        if c.dep_ in {"nsubj", "csubj"} and c.lower_ in RELATIVE:
-            return None  # "Tom, who said ...": the noun is the speaker
-        if (
-            c.dep_ in {"dobj", "ccomp", "xcomp", "attr", "oprd", "acomp"}
-            and c.lower_ not in RELATIVE
-        ):
-            return None  # the clause has its own object
-    head = tok.head
-    first, last = head.left_edge, tok.left_edge.i - 1
-    if last < first.i:
-        return None
-    end = tok.doc[last]
-    return (first.idx, end.idx + len(end)), "T:rel"
+    return [found] if found is not None else []
 
 
 def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:

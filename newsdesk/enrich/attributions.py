@@ -6,16 +6,15 @@ the quote ledger, ``kind="indirect"``.  Direct quotes are found first
 
 Every verb, copula and noun outside quotation marks is a *candidate* cue, with
 the contents its parse gives it (:mod:`.attribution_spans`: the clause it
-governs, its complements, what a passive verb or relative clause is about, a
-noun's object, the sentence around "according to X", what follows a "Name:"
-lead-in); contents stay in the cue's paragraph and take whole the quotes their
-edges fall in (curly, straight and ''double apostrophe'' marks).  Reported
-speech may hold a partial quote ("he said it has “something to offer”") or run
-into a direct one ("said the budget was “a betrayal ...”", given three reported
-words of its own); a direct quote alone is the quote module's.  A content that
-ends its sentence is a candidate a second time, run on through the next sentence
-(a quote that opens it taken whole), as reported speech often is.  The speaker
-of a passive verb's or relative clause's theme is the agent ("by the Times").
+governs, its complements, a noun's object, the sentence around "according to
+X", what follows a "Name:" lead-in); contents stay in the cue's paragraph and
+take whole the quotes their edges fall in (curly, straight and ''double
+apostrophe'' marks).  Reported speech may hold a partial quote ("he said it has
+“something to offer”") or run into a direct one ("said the budget was “a
+betrayal ...”", given three reported words of its own); a direct quote alone is
+the quote module's.  A content that ends its sentence is a candidate a second
+time, run on through the next sentence (a quote that opens it taken whole), as
+reported speech often is.
 
 Which candidates are attributions is read from a logistic model
 (:mod:`.attribution_model`) learned on the PolNeAR training split; of the
@@ -37,7 +36,6 @@ from ..model import Quote
 from .attribution_model import Model, load_model
 from .attribution_spans import (
     NAME_LABELS,
-    RELATIVE,
     contents,
     sentence_or_line,
     trailing_aside,
@@ -59,6 +57,7 @@ from .quotes import (
 )
 from .speakers import last_before
 
+RELATIVE = frozenset({"who", "that", "which", "whom"})
 OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
 PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
 # reported words a content needs around a direct quote to be an attribution of its own
@@ -164,7 +163,7 @@ def _candidates_of(
         end = trailing_aside(tok, start, end, shape.endswith(("ccomp", "para")))
     if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
         return []
-    subject = _agent(tok) if shape.startswith("T:") else _cue_subject(tok, ctx)
+    subject = _cue_subject(tok, ctx)
     if subject is not None and start <= subject.idx < end:
         return []  # a misparse: the speaker inside what they said
     kind = _subject_kind(subject)
@@ -347,14 +346,6 @@ def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
     if subject is None and tok.pos_ in {"VERB", "AUX"}:
         subject = _name_just_before(tok)
     return subject
-
-
-def _agent(verb: Any) -> Any | None:
-    """A passive verb's agent ("endorsed by the Times"): who holds the view of its theme."""
-    for c in verb.children:
-        if c.dep_ == "agent":
-            return next((o for o in c.children if o.dep_ == "pobj"), None)
-    return None
 
 
 def _name_just_before(tok: Any) -> Any | None:

@@ -218,26 +218,6 @@ def test_reported_clause_stops_before_a_second_reporting_verb() -> None:
     assert all("asked" not in c for c in noted)
 
 
-def test_passive_verb_has_its_subject_as_a_candidate_with_the_agent_as_speaker() -> None:
-    text = "The new budget plan was endorsed by the Harbor Times on Sunday."
-    doc = next(parse([text]))
-    index = find_entities(doc)
-    ctx = _Context(doc, text, [], index.canonical)
-    themes = [c for c in candidates(ctx, []) if c.shape.startswith("T:pass")]
-    assert themes and text[themes[0].start : themes[0].end] == "The new budget plan"
-    assert themes[0].subject is not None and themes[0].subject.text in {"Times", "Harbor"}
-
-
-def test_relative_clause_with_an_object_gap_has_the_noun_it_describes() -> None:
-    found = _candidates("These are the very words that he has been repeating for decades.")
-    assert ("repeating", "the very words") in found
-
-
-def test_relative_clause_whose_subject_is_the_noun_does_not_report_it() -> None:
-    found = _candidates("Tom Becker, who said the council had ignored the warnings, lost.")
-    assert ("said", "Tom Becker") not in found
-
-
 def test_headline_lead_in_with_a_colon_in_a_paragraph_without_a_reporting_word() -> None:
     text = (
         "Kasich: Republican Populist Anger Appeals to the Worst in Us\n\n"
