@@ -69,7 +69,7 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
         if tok.dep_ == "parataxis" and tok.lower_ in CUE_WORDS:
             span = _host_content(tok)
             return (span, f"{pos[0]}:para") if span is not None else None
-        comps = [c for c in tok.children if c.dep_ in COMPLEMENT_DEPS and c.i > tok.i]
+        comps = [c for c in tok.children if c.i > tok.i and _complement(c)]
         while len(comps) > 1 and comps[-1].dep_ == "prep" and comps[-1].lower_ in SETTING_PREPS:
             comps.pop()  # "... in February", "... at a rally": when and where, not what
         if not comps:
@@ -83,6 +83,16 @@ def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
         dep = f"prep-{first.lower_}" if first.dep_ == "prep" else first.dep_
         return _edges(first, comps[-1]), f"N:{dep}"
     return None
+
+
+def _complement(child: Any) -> bool:
+    """Whether a verb's child to its right says what is said or wanted: an object,
+    a clause or phrase complement, or a "for X to do Y" clause ("called for the
+    allies to send troops"), which the parser hangs as an adverbial clause."""
+    if child.dep_ in COMPLEMENT_DEPS:
+        return True
+    first = child.left_edge
+    return child.dep_ == "advcl" and first.lower_ == "for" and first.dep_ == "mark"
 
 
 def _host_content(tok: Any) -> tuple[int, int] | None:

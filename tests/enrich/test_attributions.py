@@ -236,3 +236,11 @@ def test_next_sentence_that_opens_a_quote_runs_to_the_end_of_the_quote() -> None
     said = [content for cue, content in _candidates(text) if cue == "said"]
     assert any(c.rstrip("'").endswith("charge less.") for c in said)
     assert all("He left" not in c for c in said)
+
+
+def test_call_for_someone_to_act_reports_the_for_clause() -> None:
+    found = _candidates(
+        "Some candidates have called for the United States and its allies to send ground forces."
+    )
+    called = [content for cue, content in found if cue == "called"]
+    assert any(c.endswith("to send ground forces") for c in called)
