@@ -5,19 +5,16 @@ the quote ledger, ``kind="indirect"``.  Direct quotes are found first
 (:mod:`newsdesk.enrich.quotes`); an attribution never cuts one.
 
 Every verb, copula and noun outside quotation marks is a *candidate* cue, with
-the content its parse gives it: the clause it governs (``ccomp``: "said he
-would ..."), the clause a reporting verb hangs off ("Still, he said, officials
-..."), else its complements to the right ("urged Congress to act", "accused
-Republicans of ...", "endorsed Cruz"; a phrase stops before ", which ..."), for
-a noun its prepositional object or clause ("his support for Cruz", "the claim
-that ..."), for "according to X" the rest of the sentence, and for a short
-lead-in with a colon ("Cruz: ...") what follows it; contents stay in the cue's
-paragraph and take whole the quotes their edges fall in (curly, straight and
-''double apostrophe'' marks).  Reported speech may hold a partial quote ("he
-said it has “something to offer”") or run into a direct one ("said the budget
-was “a betrayal ...”", given three reported words of its own); a direct quote
-alone is the quote module's.  A content that ends its sentence is a candidate a
-second time, run on through the next sentence, as reported speech often is.
+the contents its parse gives it (:mod:`.attribution_spans`: the clause it
+governs, its complements, a noun's object, the sentence around "according to
+X", what follows a "Name:" lead-in); contents stay in the cue's paragraph and
+take whole the quotes their edges fall in (curly, straight and ''double
+apostrophe'' marks).  Reported speech may hold a partial quote ("he said it has
+“something to offer”") or run into a direct one ("said the budget was “a
+betrayal ...”", given three reported words of its own); a direct quote alone is
+the quote module's.  A content that ends its sentence is a candidate a second
+time, run on through the next sentence (a quote that opens it taken whole), as
+reported speech often is.
 
 Which candidates are attributions is read from a logistic model
 (:mod:`.attribution_model`) learned on the PolNeAR training split; of the
@@ -37,6 +34,13 @@ from typing import Any
 
 from ..model import Quote
 from .attribution_model import Model, load_model
+from .attribution_spans import (
+    NAME_LABELS,
+    contents,
+    sentence_or_line,
+    trailing_aside,
+    trim_span,
+)
 from .cues import CUE_WORDS
 from .quotes import (
     MIN_WORDS,
@@ -53,17 +57,8 @@ from .quotes import (
 )
 from .speakers import last_before
 
-# complements that carry what is said, thought or wanted
-COMPLEMENT_DEPS = frozenset(
-    {"ccomp", "xcomp", "dobj", "dative", "prep", "attr", "acomp", "oprd", "pcomp"}
-)
-SETTING_PREPS = frozenset(
-    {"in", "on", "at", "during", "after", "before", "since", "while", "amid", "ahead", "until"}
-)
-NOUN_DEPS = frozenset({"prep", "acl", "ccomp"})
 RELATIVE = frozenset({"who", "that", "which", "whom"})
 OTHER_PRONOUNS = frozenset({"i", "we", "you", "they", "me", "us", "them"})
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 PHRASE_BREAKS = frozenset({",", "—", "–", "(", ";", ":"})
 # reported words a content needs around a direct quote to be an attribution of its own
 LEAD_WORDS = 3
@@ -133,42 +128,58 @@ def candidates(ctx: _Context, quotes: list[Quote]) -> list[Candidate]:
     next sentence of the paragraph (":func:`_next_sentence`), and
     :func:`accepted` takes at most one of the two."""
     out: list[Candidate] = []
-    body = ctx.body
     marks = _apostrophe_quotes(ctx)
     sents = _Sentences(ctx)
     for tok in ctx.doc:
         if ctx.token_in_quote(tok):
             continue
-        found = _content(tok, ctx)
-        if found is None:
+        for span, shape in contents(tok, ctx):
+            out.extend(_candidates_of(tok, span, shape, ctx, quotes, marks, sents))
+    return out
+
+
+def _candidates_of(
+    tok: Any,
+    span: tuple[int, int],
+    shape: str,
+    ctx: _Context,
+    quotes: list[Quote],
+    marks: bytearray,
+    sents: _Sentences,
+) -> list[Candidate]:
+    """The candidates of one content the parse gives a cue: trimmed, kept to the
+    cue's paragraph and to whole quotes, and once more run on through the next
+    sentence; none when the content holds the cue or its speaker."""
+    body = ctx.body
+    p_start, p_end = _paragraph(ctx, tok.idx)
+    start, end = trim_span(body, max(span[0], p_start), min(span[1], p_end))
+    start, end = _whole_quotes(ctx.quoted, start, end, p_start, p_end)
+    start, end = _whole_quotes(marks, start, end, p_start, p_end)
+    if not shape.endswith(("ccomp", "para", "according", "colon")):
+        aside = _ASIDE.search(body, start, end)
+        if aside is not None and not ctx.quoted[aside.start()]:
+            end = aside.start()  # "the raucous crowd[, which chanted his name]"
+    if shape not in {"colon", "according"}:
+        end = trailing_aside(tok, start, end, shape.endswith(("ccomp", "para")))
+    if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
+        return []
+    subject = _cue_subject(tok, ctx)
+    if subject is not None and start <= subject.idx < end:
+        return []  # a misparse: the speaker inside what they said
+    kind = _subject_kind(subject)
+    spans = [(start, end, "")]
+    more = _next_sentence(tok, sents, marks, end, p_end)
+    if more is not None:
+        spans.append((start, more[0], more[1]))
+    out = []
+    for a, b, extra in spans:
+        inside = _quotes_inside(ctx, quotes, a, b)
+        if inside is None:
             continue
-        (start, end), shape = found
-        p_start, p_end = _paragraph(ctx, tok.idx)
-        start, end = _trim_span(body, max(start, p_start), min(end, p_end))
-        start, end = _whole_quotes(ctx.quoted, start, end, p_start, p_end)
-        start, end = _whole_quotes(marks, start, end, p_start, p_end)
-        if not shape.endswith(("ccomp", "para", "according", "colon")):
-            aside = _ASIDE.search(body, start, end)
-            if aside is not None and not ctx.quoted[aside.start()]:
-                end = aside.start()  # "the raucous crowd[, which chanted his name]"
-        if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
-            continue
-        subject = _cue_subject(tok, ctx)
-        if subject is not None and start <= subject.idx < end:
-            continue  # a misparse: the speaker inside what they said
-        kind = _subject_kind(subject)
-        spans = [(start, end, "")]
-        more = _next_sentence(tok, sents, end, p_end)
-        if more is not None:
-            spans.append((start, more[0], more[1]))
-        for a, b, extra in spans:
-            inside = _quotes_inside(ctx, quotes, a, b)
-            if inside is None:
-                continue
-            n = word_count(body[a:b])
-            size = "1" if n == 1 else "2" if n <= 3 else "4"
-            full = f"{shape}/{size}{'+q' if inside else ''}{extra}"
-            out.append(Candidate(tok, a, b, full, subject, kind, sents.index[tok.i]))
+        n = word_count(body[a:b])
+        size = "1" if n == 1 else "2" if n <= 3 else "4"
+        full = f"{shape}/{size}{'+q' if inside else ''}{extra}"
+        out.append(Candidate(tok, a, b, full, subject, kind, sents.index[tok.i]))
     return out
 
 
@@ -193,7 +204,9 @@ class _Sentences:
         return self._cues[n]
 
 
-def _next_sentence(tok: Any, sents: _Sentences, end: int, p_end: int) -> tuple[int, str] | None:
+def _next_sentence(
+    tok: Any, sents: _Sentences, marks: bytearray, end: int, p_end: int
+) -> tuple[int, str] | None:
     """Where the content would end if it ran on through the next sentence: reported
     speech often does ("''We're anxious,'' he said. ''The attacks are getting
     closer.''", "He said he would not vote for Cruz. “Not this time.”").  Only
@@ -206,16 +219,27 @@ def _next_sentence(tok: Any, sents: _Sentences, end: int, p_end: int) -> tuple[i
     if end > sent.end_char or n + 1 >= len(sents.spans):
         return None
     rest = word_count(body[end : sent.end_char])
-    if rest and (tok.idx < end or rest > 6):
+    if rest and tok.idx < end:
         return None
     nxt = sents.spans[n + 1]
     if nxt.start_char >= p_end:
         return None
-    stop = _trim_span(body, nxt.start_char, min(nxt.end_char, p_end))[1]
+    stop = trim_span(body, nxt.start_char, min(nxt.end_char, p_end))[1]
     if word_count(body[nxt.start_char : stop]) < 2:
         return None
-    opens = "q" if body[nxt.start_char] in "“\"'‘" else ""
-    return stop, f"+n{opens}{'c' if sents.has_cue(n + 1) else ''}"
+    quoted = sents.ctx.quoted
+    first = nxt.start_char
+    opens = "q" if body[first] in "“\"'‘" or marks[first] or quoted[first] else ""
+    if rest > 6 and not (opens and (marks[end - 1] or quoted[end - 1])):
+        return None  # a long cue clause ends the report, unless a quote goes on after it
+    if opens:  # a quote that opens the sentence is taken whole, over all its sentences
+        while stop < p_end and (marks[stop] or quoted[stop]):
+            stop += 1
+        while stop < p_end and body[stop] in "'’”\"":
+            stop += 1  # the closing mark
+        stop = trim_span(body, nxt.start_char, stop)[1]
+    long = "l" if rest > 6 else ""
+    return stop, f"+n{opens}{long}{'c' if sents.has_cue(n + 1) else ''}"
 
 
 def _apostrophe_quotes(ctx: _Context) -> bytearray:
@@ -283,89 +307,18 @@ def _paragraph(ctx: _Context, pos: int) -> tuple[int, int]:
     return 0, len(ctx.body)
 
 
-def _content(tok: Any, ctx: _Context) -> tuple[tuple[int, int], str] | None:
-    """Content span of a candidate cue and its shape, from the parse."""
-    if _according_to(tok):
-        span = _according_content(tok)
-        return (span, "according") if span is not None else None
-    if tok.text == ":":
-        return _colon_content(tok)
-    pos = tok.pos_
-    if pos in {"VERB", "AUX"}:
-        clauses = [c for c in tok.children if c.dep_ == "ccomp" and not ctx.token_in_quote(c)]
-        if clauses:
-            c = max(clauses, key=lambda c: c.right_edge.i - c.left_edge.i)
-            return _edges(c, c), f"{pos[0]}:ccomp"
-        if tok.dep_ == "parataxis" and tok.lower_ in CUE_WORDS:
-            span = _host_content(tok)
-            return (span, f"{pos[0]}:para") if span is not None else None
-        comps = [c for c in tok.children if c.dep_ in COMPLEMENT_DEPS and c.i > tok.i]
-        while len(comps) > 1 and comps[-1].dep_ == "prep" and comps[-1].lower_ in SETTING_PREPS:
-            comps.pop()  # "... in February", "... at a rally": when and where, not what
-        if not comps:
-            return None
-        return _edges(comps[0], comps[-1]), f"{pos[0]}:{comps[0].dep_}"
-    if pos == "NOUN":
-        comps = [c for c in tok.children if c.dep_ in NOUN_DEPS and c.i > tok.i]
-        if not comps:
-            return None
-        first = comps[0]
-        dep = f"prep-{first.lower_}" if first.dep_ == "prep" else first.dep_
-        return _edges(first, comps[-1]), f"N:{dep}"
-    return None
-
-
-def _host_content(tok: Any) -> tuple[int, int] | None:
-    """ "Still, he said, officials have to decide ...": the parser hangs the reporting
-    verb off the clause it reports; the content is that clause without the verb's
-    own words, its longest unbroken stretch."""
-    own = {t.i for t in tok.subtree}
-    runs: list[tuple[int, int]] = []
-    for t in tok.head.subtree:
-        if t.i in own or t.is_punct:
-            continue
-        if runs and runs[-1][1] == t.i - 1:
-            runs[-1] = (runs[-1][0], t.i)
-        elif runs and all(tok.doc[k].is_punct for k in range(runs[-1][1] + 1, t.i)):
-            if not any(k in own for k in range(runs[-1][1] + 1, t.i)):
-                runs[-1] = (runs[-1][0], t.i)
-            else:
-                runs.append((t.i, t.i))
-        else:
-            runs.append((t.i, t.i))
-    if not runs:
-        return None
-    first, last = max(runs, key=lambda r: r[1] - r[0])
-    doc = tok.doc
-    return doc[first].idx, doc[last].idx + len(doc[last])
-
-
-def _colon_content(tok: Any) -> tuple[tuple[int, int], str] | None:
-    """A headline or lead-in "Cruz: We will win Iowa": a short name or phrase, a
-    colon, then what was said, up to the end of the sentence."""
-    sent = tok.sent
-    lead = tok.doc[sent.start : tok.i]
-    if not 1 <= len(lead) <= 8 or not any(t.pos_ in {"PROPN", "NOUN"} for t in lead):
-        return None
-    end = sent[-1]
-    if end.i <= tok.i:
-        return None
-    return (tok.idx + 1, end.idx + len(end)), "colon"
-
-
-def _edges(first: Any, last: Any) -> tuple[int, int]:
-    right = last.right_edge
-    return first.left_edge.idx, right.idx + len(right)
-
-
 def _cue_subject(tok: Any, ctx: _Context) -> Any | None:
     """Who holds the view: the verb's subject (climbing to the verb it hangs off),
     a noun's owner ("Trump's support"), or the object of "according to"."""
     if tok.text == ":":
-        lead = tok.doc[tok.sent.start : tok.i]
-        subject = next(
-            (t for t in lead if t.head.i == t.i or not lead[0].i <= t.head.i < tok.i), None
-        )
+        lead = tok.doc[sentence_or_line(tok)[0] : tok.i]
+        if not tok.tag_:  # no parse: the first name
+            names = [t for t in lead if t.ent_type_ in NAME_LABELS]
+            subject = names[-1] if names else None
+        else:
+            subject = next(
+                (t for t in lead if t.head.i == t.i or not lead[0].i <= t.head.i < tok.i), None
+            )
     elif _according_to(tok) or tok.lower_ in CUE_WORDS:
         subject = _subject(tok, ctx)
     elif tok.pos_ == "NOUN":
@@ -489,32 +442,3 @@ def _subject_kind(subject: Any | None) -> str:
     if subject.pos_ == "NOUN":
         return "noun"
     return "other"
-
-
-def _according_content(tok: Any) -> tuple[int, int] | None:
-    """The sentence around an "according to X" phrase, the phrase left out."""
-    sent = tok.sent
-    phrase_end = max(t.i for t in tok.subtree) + 1 if list(tok.subtree) else tok.i + 2
-    to = tok.doc[tok.i + 1]
-    phrase_end = max(phrase_end, max(t.i for t in to.subtree) + 1)
-    before = (sent.start_char, tok.idx)
-    after_tok = tok.doc[phrase_end] if phrase_end < len(tok.doc) else None
-    after = (after_tok.idx, sent.end_char) if after_tok is not None else (sent.end_char,) * 2
-    best = max(before, after, key=lambda s: s[1] - s[0])
-    return best if best[1] > best[0] else None
-
-
-def _trim_span(body: str, start: int, end: int) -> tuple[int, int]:
-    """Drop edge spaces and punctuation, and a dangling "and"/"but"/"or" at the end."""
-    while True:
-        while start < end and (body[start].isspace() or body[start] in ",;:—–-"):
-            start += 1
-        while end > start and (body[end - 1].isspace() or body[end - 1] in ",;:.—–-"):
-            end -= 1
-        tail = body[max(start, end - 4) : end].lower()
-        for word in (" and", " but", " or"):
-            if tail.endswith(word):
-                end -= len(word)
-                break
-        else:
-            return start, end

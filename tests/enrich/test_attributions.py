@@ -197,3 +197,50 @@ def test_second_look_decides_from_its_own_weights() -> None:
     kept = accepted(cands, second, text)
     assert any(c.cue.text == "said" for c in kept)
     assert not any(c.cue.text == "thinks" for c in kept)
+
+
+def test_reporting_verb_with_a_clause_on_each_side_has_a_candidate_for_each() -> None:
+    found = _candidates(
+        "The plan was never funded, the mayor argued, and the council must now find the money."
+    )
+    argued = [content for cue, content in found if cue == "argued"]
+    assert len(argued) >= 1
+    assert all("argued" not in c for c in argued)
+
+
+def test_reported_clause_stops_before_a_second_reporting_verb() -> None:
+    found = _candidates(
+        "Ms. Hale noted that the troop numbers already lag the target and asked whether "
+        "the minister could reach it."
+    )
+    noted = [content for cue, content in found if cue == "noted"]
+    assert "that the troop numbers already lag the target" in noted
+    assert all("asked" not in c for c in noted)
+
+
+def test_headline_lead_in_with_a_colon_in_a_paragraph_without_a_reporting_word() -> None:
+    text = (
+        "Kasich: Republican Populist Anger Appeals to the Worst in Us\n\n"
+        "The governor spoke in Ohio on Monday."
+    )
+    found = _candidates(text)
+    assert (":", "Republican Populist Anger Appeals to the Worst in Us") in found
+
+
+def test_next_sentence_that_opens_a_quote_runs_to_the_end_of_the_quote() -> None:
+    text = (
+        "''Courses may charge more because members expect good service,'' Mr. Chipok said. "
+        "''But public courses may not have the money. The courses look worse and so they "
+        "charge less.'' He left the club in May."
+    )
+    said = [content for cue, content in _candidates(text) if cue == "said"]
+    assert any(c.rstrip("'").endswith("charge less.") for c in said)
+    assert all("He left" not in c for c in said)
+
+
+def test_call_for_someone_to_act_reports_the_for_clause() -> None:
+    found = _candidates(
+        "Some candidates have called for the United States and its allies to send ground forces."
+    )
+    called = [content for cue, content in found if cue == "called"]
+    assert any(c.endswith("to send ground forces") for c in called)
