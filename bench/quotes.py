@@ -8,9 +8,11 @@ tables and the matching rule; evaluation and tuning use only, never copied).
   speaker is the attribution's Source.  Predictions: our
   ``direct`` and ``partial`` quotes of 3+ words.
 * **All attributions**: each whole gold Content span.  Predictions: every
-  quote we report (direct, partial, indirect), with quotes that share one cue
-  in one paragraph merged into one item (one cue = one attribution); each
-  indirect attribution is its own item (its cue is one word of its own).
+  quote we report (direct, partial, indirect), grouped as the product groups
+  them: quotes with the same ``cue_at`` (the cue word the product tied them to)
+  are one item, its text their pieces (one cue = one attribution); an indirect
+  attribution is its own item unless its cue also reports a quote, and a quote
+  inside it is part of it (see :func:`merge_by_cue`).
 
 Match: word sets overlap by at least half of the larger set, each gold item
 matched once.  Speaker accuracy: over matched gold items whose Source holds a
