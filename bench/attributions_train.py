@@ -154,7 +154,16 @@ def predictions(item: dict, table: am.Model) -> list[Pred]:
     text = item["text"]
     speakers = {id(c): s for c, s in zip(item["cands"], item["speakers"], strict=True)}
     found = [
-        Quote(text[c.start : c.end], c.start, c.end, "indirect", speakers[id(c)], None, c.form)
+        Quote(
+            text[c.start : c.end],
+            c.start,
+            c.end,
+            "indirect",
+            speakers[id(c)],
+            None,
+            c.form,
+            c.cue.idx,
+        )
         for c in attr.accepted(item["cands"], table, text)
     ]
     # merged as the product's output is: a quote inside an accepted content is part of it

@@ -8,9 +8,11 @@ tables and the matching rule; evaluation and tuning use only, never copied).
   speaker is the attribution's Source.  Predictions: our
   ``direct`` and ``partial`` quotes of 3+ words.
 * **All attributions**: each whole gold Content span.  Predictions: every
-  quote we report (direct, partial, indirect), with quotes that share one cue
-  in one paragraph merged into one item (one cue = one attribution); each
-  indirect attribution is its own item (its cue is one word of its own).
+  quote we report (direct, partial, indirect), grouped as the product groups
+  them: quotes with the same ``cue_at`` (the cue word the product tied them to)
+  are one item, its text their pieces (one cue = one attribution); an indirect
+  attribution is its own item unless its cue also reports a quote, and a quote
+  inside it is part of it (see :func:`merge_by_cue`).
 
 Match: word sets overlap by at least half of the larger set, each gold item
 matched once.  Speaker accuracy: over matched gold items whose Source holds a
@@ -272,33 +274,45 @@ def our_predictions(text: str, doc: object) -> tuple[list[Pred], list[Pred]]:
 
 
 def merge_by_cue(text: str, quotes: Iterable[Quote]) -> list[Pred]:
-    """Attributions as gold counts them: quoted pieces sharing a paragraph, cue and
-    speaker are one Content span; every indirect attribution stands alone, and a
-    quote inside one ("said that the plan was “a disaster for the state”") is part
-    of that attribution, not one more."""
-    paragraphs = line_spans(text)
+    """Attributions as gold counts them, read from what the product says: quotes
+    with the same ``cue_at`` (the one cue word the product tied them to) are one
+    attribution, as the pieces of one quote around "he said" or a quote carried on
+    from the cue before it are one gold Content span; an indirect attribution joins
+    the quotes of its cue when its cue also reports a quote ("Gore tried ..., and
+    he “made a strategic mistake,” Lichtman said"), else it stands alone; a quote
+    inside an indirect attribution ("said that the plan was “a disaster”") is part
+    of it.  The item's text is its pieces, not the narration between them (gold
+    joins its brat fragments the same way)."""
     quotes = list(quotes)
     reported = [(q.start, q.end) for q in quotes if q.kind == "indirect"]
-    merged: dict[object, Pred] = {}
+    quoted_cues = {q.cue_at for q in quotes if q.kind != "indirect" and q.cue_at is not None}
+    groups: dict[object, list[Quote]] = {}
     for n, q in enumerate(quotes):
         if q.kind != "indirect" and any(s <= q.start and q.end <= e for s, e in reported):
             continue
-        para = next(i for i, (s, e) in enumerate(paragraphs) if s <= q.start <= e)
-        key: object = (para, q.cue, q.speaker) if q.cue and q.kind != "indirect" else n
-        if key in merged:
-            m = merged[key]
-            m.start, m.end = min(m.start, q.start), max(m.end, q.end)
-            m.text = text[m.start : m.end]
-        else:
-            merged[key] = Pred(q.start, q.end, q.text, q.speaker)
-    return list(merged.values())
-
-
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """Character span of each line: a few PolNeAR texts break paragraphs with one
-    newline, not the blank line an article body has, and two quotes with the same
-    cue word in different paragraphs are two attributions."""
-    return paragraph_spans(text, "\n")
+        key: object = n
+        if q.cue_at is not None and (q.kind != "indirect" or q.cue_at in quoted_cues):
+            key = ("cue", q.cue_at)
+        groups.setdefault(key, []).append(q)
+    out = []
+    for group in groups.values():
+        pieces: list[list[int]] = []
+        for s, e in sorted((q.start, q.end) for q in group):
+            if pieces and s <= pieces[-1][1]:
+                pieces[-1][1] = max(pieces[-1][1], e)
+            else:
+                pieces.append([s, e])
+        said = [q.speaker for q in group if q.kind != "indirect" and q.speaker]
+        out.append(
+            Pred(
+                pieces[0][0],
+                pieces[-1][1],
+                " ".join(text[s:e] for s, e in pieces),
+                said[0] if said else group[0].speaker,
+            )
+        )
+    out.sort(key=lambda p: p.start)
+    return out
 
 
 def textacy_predictions(text: str, nlp: object) -> list[Pred]:

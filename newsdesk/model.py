@@ -149,7 +149,12 @@ class Entity:
 
 @dataclass
 class Quote:
-    """An attributed quote with its exact span in the clean body (``enrich``)."""
+    """An attributed quote with its exact span in the clean body (``enrich``).
+
+    ``cue_at`` is where its cue word stands in the body: quotes sharing it are one
+    attribution (the pieces of one quote around "he said", a quote carried on from
+    the cue of the one before it, a reported clause and the partial quote its cue
+    also reports).  Not stored: the store keeps the cue as written."""
 
     text: str
     start: int
@@ -158,6 +163,7 @@ class Quote:
     speaker: str | None = None
     role: str | None = None
     cue: str | None = None
+    cue_at: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -24,14 +24,36 @@ from .quotes import SUBJECT_DEPS
 TABLE = Path(__file__).with_name("attribution_cues.json")
 
 
+# inflectional endings, longest first: "argued", "argues", "arguing" -> "argu"
+_ENDINGS = ("ing", "ed", "es", "s", "e")
+
+
+def stem(word: str) -> str:
+    """The word without an inflectional ending, so the forms of one verb or noun
+    share their evidence: a cue seen a few times as "criticizes" borrows what
+    "criticized" and "criticizing" showed (the parse the product has carries no
+    lemmas, and a crude ending rule is enough for grouping forms)."""
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
 def features(cand: Any) -> list[str]:
-    """What the learned weights look at: the cue word, the content's shape, the
-    subject's kind, the cue's place in the parse, and their combinations."""
+    """What the learned weights look at: the cue word (and its stem), the content's
+    shape, the subject's kind, the cue's place in the parse, what the content holds
+    (names, verbs, its last word), and their combinations."""
     cue = cand.cue
     form, shape, kind = cand.form, cand.shape, cand.subject_kind
     base = shape.split("/")[0]
     dep = cue.dep_
+    st = stem(form)
     out = [
+        f"st={st}",
+        f"stb={st}|{base}",
+        f"stk={st}|{kind}",
+        f"std={st}|{dep}",
+        f"sts={st}|{shape}",
         f"f={form}",
         f"s={shape}",
         f"b={base}",
@@ -69,6 +91,11 @@ def features(cand: Any) -> list[str]:
         clause = any(t.dep_ in SUBJECT_DEPS for t in first)
         out.append(f"n={size}|{base}|{'cl' if clause else 'np'}")
         out.append(f"fcl={form}|{'cl' if clause else 'np'}")
+        out.append(f"stc={st}|{'cl' if clause else 'np'}")
+        names = {t.ent_type_ for t in first if t.ent_type_}
+        out.append("ce=" + ("P" if "PERSON" in names else "O" if names else "-"))
+        out.append("ct=" + (first[-1].lower_ if not first[-1].is_alpha else "w"))
+        out.append(f"cv={min(sum(1 for t in first if t.pos_ in ('VERB', 'AUX')), 3)}")
     if kind == "noun":
         out.append(f"sw={cand.subject.lower_}")  # type: ignore[union-attr]
     for child in cue.children:

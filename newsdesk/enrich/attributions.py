@@ -95,7 +95,9 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
         speaker, role = _who(cand.subject, ctx, cand.cue)
         cue = "according to" if cand.form == "according" else cand.cue.text
         text = body[cand.start : cand.end]
-        found.append(Quote(text, cand.start, cand.end, "indirect", speaker, role, cue))
+        found.append(
+            Quote(text, cand.start, cand.end, "indirect", speaker, role, cue, cand.cue.idx)
+        )
     out = quotes + found
     out.sort(key=lambda x: x.start)
     return _fill_roles(out)

@@ -546,7 +546,8 @@ def quote_candidates(
             quotes.append((Quote(text, q.start, q.end, kind), cand))  # type: ignore[arg-type]
             last = None
         else:
-            quote = Quote(text, q.start, q.end, kind, att.speaker, att.role, att.cue)  # type: ignore[arg-type]
+            at = doc[att.cue_index].idx if att.cue_index is not None else None
+            quote = Quote(text, q.start, q.end, kind, att.speaker, att.role, att.cue, at)  # type: ignore[arg-type]
             quotes.append((quote, cand))
             last = att
         last_paragraph = q.paragraph

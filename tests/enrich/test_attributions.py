@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from newsdesk.enrich import enrich
-from newsdesk.enrich.attribution_model import Model, context_features, load_model
+from newsdesk.enrich.attribution_model import Model, context_features, features, load_model, stem
 from newsdesk.enrich.attributions import accepted, candidates
 from newsdesk.enrich.entities import find_entities
 from newsdesk.enrich.nlp import parse
@@ -244,3 +244,18 @@ def test_call_for_someone_to_act_reports_the_for_clause() -> None:
     )
     called = [content for cue, content in found if cue == "called"]
     assert any(c.endswith("to send ground forces") for c in called)
+
+
+def test_forms_of_one_cue_share_a_stem_feature() -> None:
+    assert {stem(w) for w in ("argued", "argues", "arguing", "argue")} == {"argu"}
+    assert stem("said") == "said" and stem("tells") == "tell" and stem("is") == "is"
+    text = "Senator Ann Lee criticized the plan. Her aide criticizes it too."
+    doc = next(parse([text]))
+    index = find_entities(doc)
+    ctx = _Context(doc, text, [], index.canonical)
+    cands = [c for c in candidates(ctx, []) if c.cue.lower_.startswith("critici")]
+    assert len({c.cue.lower_ for c in cands}) == 2
+    shared = set.intersection(*(set(features(c)) for c in cands))
+    assert "st=criticiz" in shared
+    # what the content holds is seen too: its last word, names, verbs
+    assert any(f.startswith(("ct=", "ce=", "cv=")) for f in features(cands[0]))
