@@ -106,7 +106,9 @@ def add_attributions(doc: Any, body: str, resolve: Resolver, quotes: list[Quote]
 def accepted(cands: list[Candidate], model: Model, body: str) -> list[Candidate]:
     """The candidates the model takes; of two that report nearly the same words
     (half of the larger word set shared, as with "says she thinks ..." and
-    "thinks ..."), only the likelier."""
+    "thinks ..."), only the likelier, except that one whose content holds the
+    other's cue wins ("X, Wi said" over the noun "message" inside X): the words
+    on the page are the outer speaker's, the inner one is their claim."""
     scored = [(p, n, c) for n, (c, p) in enumerate(zip(cands, model.scores(cands), strict=True))]
     scored = [x for x in scored if x[0] >= model.threshold]
     scored.sort(key=lambda x: -x[0])
@@ -117,8 +119,15 @@ def accepted(cands: list[Candidate], model: Model, body: str) -> list[Candidate]
             continue  # one content per cue: the likelier of its two lengths
         cues.add(cand.cue.i)
         bag = set(_WORDS.findall(body[cand.start : cand.end].lower()))
-        if any(len(bag & other) >= max(len(bag), len(other)) / 2 for _n, _c, other in kept):
+        clash = [
+            k
+            for k, (_n, _c, other) in enumerate(kept)
+            if len(bag & other) >= max(len(bag), len(other)) / 2
+        ]
+        if clash and not all(cand.start <= kept[k][1].cue.idx < cand.end for k in clash):
             continue
+        for k in reversed(clash):
+            del kept[k]
         kept.append((n, cand, bag))
     kept.sort(key=lambda x: x[0])
     return [c for _n, c, _b in kept]
