@@ -362,6 +362,7 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
     role = _role(token, ctx)
     if token.pos_ == "PROPN" or token.ent_type_ in NAME_LABELS or is_name_word(token):
         start, end = _name_run(token)
+        end = _clean_end(doc, start, end - 1) + 1
         name_span = doc[start:end]
         for tok in name_span:
             role = role or _role(tok, ctx)
@@ -384,7 +385,7 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
     core = _core_tokens(token)
     if not core:
         return None, role
-    text = strip_det(text_of(doc, core[0].i, core[-1].i + 1))
+    text = strip_det(text_of(doc, core[0].i, _clean_end(doc, core[0].i, core[-1].i) + 1))
     if not text or not any(c.isalpha() for c in text):
         return None, role
     # "the former ambassador Lee" style: a name inside the core phrase, or in
@@ -404,7 +405,12 @@ def _described(head: Any, ctx: Context) -> str | None:
     """A speaker described, not named, with what follows the noun: "a spokesman for
     committee Democrats", "a longtime adviser to Trump" (clauses and appositions left out)."""
     keep = [t for t in _core_tokens(head)]
+    doc = head.doc
     for child in head.rights:
+        if child.dep_ == "acl" and any(t.is_punct for t in doc[head.i + 1 : child.left_edge.i]):
+            # "an official, speaking on condition of anonymity": a participle after a
+            # comma adds to the description, as a relative clause there does
+            continue
         if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
             keep.extend(t for t in _phrase(child) if not ctx.token_in_quote(t) or ctx.in_title(t))
         elif child.dep_ == "relcl" and _restrictive(head, child, ctx):
@@ -412,7 +418,6 @@ def _described(head: Any, ctx: Context) -> str | None:
             # it says which groups; one after a comma only adds to it
             keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
     last = max(t.i for t in keep)
-    doc = head.doc
     nxt = doc[last + 1] if last + 1 < len(doc) else None
     if nxt is not None and nxt.lower_ in _LINKS and nxt.head.i != head.i:
         # "said one longtime adviser to Bill Clinton": the parser hung "to ..." on the verb
@@ -435,8 +440,26 @@ def _described(head: Any, ctx: Context) -> str | None:
         keep = [t for t in keep if t.i < cut]
         last = max(t.i for t in keep)
     first = min(t.i for t in keep)
+    last = _clean_end(doc, first, last)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
     return text if any(c.isalpha() for c in text) else None
+
+
+_OPEN_END = frozenset({"CCONJ", "ADP", "DET", "SCONJ", "PART", "AUX"})
+_OPEN_MARKS = frozenset({",", ";", ":", "-", "–", "—", "(", "“", "‘", '"'})
+
+
+def _clean_end(doc: Any, first: int, last: int) -> int:
+    """The last token of ``first..last`` after dropping a dangling end: a description
+    cut inside a phrase must not end on "and", "of", "the" or a comma ("secretary of
+    state and" -> "secretary of state"); a capitalised word stays ("Al From")."""
+    while last > first:
+        tok = doc[last]
+        dangling = tok.text in _OPEN_MARKS if tok.is_punct else tok.pos_ in _OPEN_END
+        if not dangling or tok.is_title:
+            break
+        last -= 1
+    return last
 
 
 def _restrictive(head: Any, clause: Any, ctx: Context) -> bool:
@@ -524,7 +547,11 @@ def last_before(mentions: list[tuple[int, Any]], pos: int, ctx: Context) -> str 
         if start >= pos:
             break
         best = ent
-    return ctx.resolve(best.text) if best is not None else None
+    if best is None:
+        return None
+    # an entity the tagger ran on past the name ('Juan "Chico" Manriquez of')
+    end = _clean_end(best.doc, best.start, best.end - 1) + 1
+    return ctx.resolve(text_of(best.doc, best.start, end))
 
 
 def names_someone(tok: Any) -> bool:

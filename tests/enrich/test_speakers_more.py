@@ -151,3 +151,20 @@ def test_a_described_subject_after_a_quote_that_goes_on() -> None:
         '"Will he be the next attorney general?" a Democratic staffer in the room wondered.',
     )
     assert _quote(result, "Will he be the next").speaker == "Democratic staffer in the room"
+
+
+def test_a_participle_after_a_comma_is_not_part_of_a_described_speaker() -> None:
+    result = _enrich(
+        "A Canadian diplomat, speaking on the condition of anonymity to discuss the minister’s "
+        "travel plans, said Monday that Trudeau “will sit down with anyone who comes to Ottawa "
+        "and asks for a meeting.”"
+    )
+    assert _quote(result, "will sit down with anyone").speaker == "Canadian diplomat"
+
+
+def test_a_speaker_never_ends_on_a_dangling_word() -> None:
+    result = _enrich(
+        'In a downtown park, a crowd held photos of the victims. Juan "Chico" Manriquez of '
+        'Oakland carried one of the photos. "I pretty much cried the whole way there," he said.'
+    )
+    assert _quote(result, "I pretty much cried").speaker == 'Juan "Chico" Manriquez'
