@@ -57,6 +57,7 @@ class Context:
         self.persons = [
             (e.start_char, e) for e in doc.ents if e.label_ == "PERSON" and not self.in_quote(e)
         ]
+        self.appositions: list[tuple[int, str, str]] | None = None  # built when first asked
         self.orgs = [
             (e.start_char, e) for e in doc.ents if e.label_ == "ORG" and not self.in_quote(e)
         ]
@@ -395,7 +396,47 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
         if tok.ent_type_ == "PERSON" and not ctx.token_in_quote(tok):
             s, e = _name_run(tok)
             return ctx.resolve(doc[s:e].text), text
-    return _described(token, ctx) or text, role
+    described = _described(token, ctx) or text
+    if any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+        person = _tied_person(token, {text.lower(), described.lower()}, ctx)
+        if person:  # "Hillary Clinton, the former secretary of state, ..." earlier
+            return person, described
+    return described, role
+
+
+def _tied_person(token: Any, texts: set[str], ctx: Context) -> str | None:
+    """The person an earlier apposition gave this definite description to: after
+    "Hillary Clinton, the former secretary of state," "the former secretary of state
+    said" is Clinton.  The last such person before ``token``; None if none."""
+    if ctx.appositions is None:
+        ctx.appositions = _appositions(ctx)
+    found = None
+    for pos, described, name in ctx.appositions:
+        if pos >= token.sent.start_char:
+            break  # in an earlier sentence: in its own, a comma'd phrase is often misread
+        if described in texts:
+            found = name
+    return found
+
+
+def _appositions(ctx: Context) -> list[tuple[int, str, str]]:
+    """(position, description lowercased, person) for each "Name, the ..." in the
+    article outside quotes: the description as a speaker would be read from it."""
+    out = []
+    for start, ent in ctx.persons:
+        for child in ent.root.children:
+            if child.dep_ != "appos" or child.pos_ != "NOUN" or ctx.token_in_quote(child):
+                continue
+            if not any(c.dep_ == "poss" or c.lower_ == "the" for c in child.children):
+                continue  # "a friend" or "one ..." describes the person, not the role
+            core = _core_tokens(child)
+            end = _clean_end(child.doc, core[0].i, core[-1].i) + 1
+            name = ctx.resolve(ent.text)
+            out.append((start, strip_det(text_of(child.doc, core[0].i, end)).lower(), name))
+            described = _described(child, ctx)
+            if described:
+                out.append((start, described.lower(), name))
+    return out
 
 
 _LINKS = frozenset({"to", "for", "of", "at", "with", "from"})

@@ -168,3 +168,13 @@ def test_a_speaker_never_ends_on_a_dangling_word() -> None:
         'Oakland carried one of the photos. "I pretty much cried the whole way there," he said.'
     )
     assert _quote(result, "I pretty much cried").speaker == 'Juan "Chico" Manriquez'
+
+
+def test_a_definite_description_an_apposition_gave_a_person_is_that_person() -> None:
+    result = _enrich(
+        "Maria Ortega, the police chief, told reporters on Monday that crime fell last year.",
+        "At a meeting with shop owners, the police chief said: “We will put more officers on "
+        "these streets by the summer.”",
+    )
+    quote = _quote(result, "We will put more officers")
+    assert (quote.speaker, quote.role) == ("Maria Ortega", "police chief")
