@@ -327,6 +327,11 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
     adjacent = _adjacent_cue(listed, q, ctx)
     cue, how = adjacent or _outer_cue(_choose_cue(listed, q), listed), "listed"
+    lead = None if adjacent is not None else _colon_lead(q, ctx)
+    if lead is not None and (
+        cue is None or not _in_clause(cue, lead) and cue not in lead.ancestors
+    ):
+        cue, how = lead, "listed"
     if cue is None:
         cue, how = _choose_cue(_edge_verbs(q, ctx), q), "edge"
     if cue is None:
@@ -417,6 +422,51 @@ def _as_clause(q: QuoteSpan, ctx: _Context) -> Any | None:
         if tok.lower_ == "as" and opens and reports and _has_subject(verb):
             return verb
     return None
+
+
+def _colon_lead(q: QuoteSpan, ctx: _Context) -> Any | None:
+    """The main verb of a clause that a colon ends right before the quote, with its
+    subject: 'When Trump suggested ..., Rubio fired back forcefully: “...”'.  Whoever
+    leads the words in is their speaker, over a cue in a clause of its own."""
+    span = _tokens_between(ctx.doc, q.start, q.end)
+    if span is None or len(span) == 0:
+        return None
+    k = span.start - 1
+    while k >= 0 and ctx.doc[k].is_quote:
+        k -= 1
+    if k < 1 or ctx.doc[k].text != ":" or ctx.doc[k].idx < ctx.paragraphs[q.paragraph][0]:
+        return None
+    # the topmost verb above the word before the colon that stands before it (the
+    # parser often hangs the lead-in on the quote's own verb)
+    tok, lead = ctx.doc[k - 1], None
+    while True:
+        if tok.pos_ in {"VERB", "AUX"} and _has_subject(tok) and not _wh_subject(tok):
+            lead = tok
+        if tok.head.i == tok.i or tok.head.i > k:
+            break
+        if lead is not None and not (tok.dep_ == "ccomp" and tok.head.pos_ == "VERB"):
+            break  # up only to a verb reporting this one ("X imagined Y was thinking:")
+        tok = tok.head
+    if lead is None or ctx.token_in_quote(lead):
+        return None
+    if any(t.text in {"-", "–", "—"} for t in ctx.doc[lead.i : k]):
+        return None  # "Pollsters agree - Carl Bialik:": a label after the dash
+    return lead
+
+
+def _wh_subject(verb: Any) -> bool:
+    """A clause whose subject is "what"/"who" ("apologized for what happened:")."""
+    return any(c.dep_ in SUBJECT_DEPS and c.tag_ in {"WP", "WDT"} for c in verb.children)
+
+
+def _in_clause(cue: Any, verb: Any) -> bool:
+    """Is ``cue`` the verb or in its main line (not in an adverbial clause)?"""
+    tok = cue
+    while tok.i != verb.i:
+        if tok.dep_ in {"advcl", "relcl", "acl"} or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return True
 
 
 def _has_subject(verb: Any) -> bool:

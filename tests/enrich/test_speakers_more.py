@@ -178,3 +178,20 @@ def test_a_definite_description_an_apposition_gave_a_person_is_that_person() -> 
     )
     quote = _quote(result, "We will put more officers")
     assert (quote.speaker, quote.role) == ("Maria Ortega", "police chief")
+
+
+def test_whoever_leads_in_a_quote_with_a_colon_speaks_it() -> None:
+    result = _enrich(
+        "When Senator Tom Baker suggested that the city would sue the state over the new law, "
+        "Mayor Ana Ruiz fired back forcefully: “If they sue us in a court in this county, they "
+        "are going to lose.”"
+    )
+    assert _quote(result, "If they sue us").speaker == "Ana Ruiz"
+
+
+def test_a_colon_lead_in_skips_a_what_clause() -> None:
+    result = _enrich(
+        "Ana Ruiz has since apologized for what happened: “I should have called the families "
+        "first. Not doing so was a mistake, and I take full responsibility.”"
+    )
+    assert _quote(result, "I should have called").speaker == "Ana Ruiz"
