@@ -155,7 +155,7 @@ def colon_lead(q: QuoteSpan, ctx: _Context) -> Any | None:
     if span is None or len(span) == 0:
         return None
     k = span.start - 1
-    while k >= 0 and ctx.doc[k].is_quote:
+    while k >= 0 and (ctx.doc[k].is_quote or ctx.doc[k].is_space):
         k -= 1
     if k < 1 or ctx.doc[k].text != ":" or ctx.doc[k].idx < ctx.paragraphs[q.paragraph][0]:
         return None
