@@ -14,6 +14,7 @@ quote spans handed in as plain values.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -53,6 +54,9 @@ def fallback(q: QuoteSpan, ctx: _Context) -> Attribution | None:
     for start, ent in ctx.persons:
         if start >= q.start:
             break
+        p_start = ctx.paragraph_starts[bisect_right(ctx.paragraph_starts, start) - 1]
+        if in_open_quote(ctx.body, p_start, start):
+            continue  # named inside someone's quoted paragraph
         before = ent
         if start >= floor:
             near = ent
@@ -120,11 +124,23 @@ def own_subject(q: QuoteSpan, ctx: _Context) -> Attribution | None:
     span = _tokens_between(ctx.doc, q.start, q.end)
     if span is None or not len(span):
         return None
+    if in_open_quote(ctx.body, ctx.paragraphs[q.paragraph][0], q.start - 1):
+        return None  # '¶"The Department isn’t about “Equal Justice” ...': quoted speech
     subject = sentence_subject(span, q, ctx)
     if subject is None:
         return None
     speaker, role = _speaker(subject, ctx)
     return Attribution(speaker, role, None, None, "subject") if speaker else None
+
+
+def in_open_quote(body: str, p_start: int, pos: int) -> bool:
+    """Does ``pos`` lie inside a quotation that opens its paragraph and is still open
+    there (a quoted paragraph, often left unclosed when the next one goes on)?"""
+    if body[p_start : p_start + 1] not in {'"', "“"}:
+        return False
+    # any mark counts: a pair inside adds two, and a closer written as an opener
+    # ('“It's unusual,“ said ...') still closes
+    return sum(body.count(m, p_start, pos) for m in '"“”') % 2 == 1
 
 
 def as_clause(q: QuoteSpan, ctx: _Context) -> Any | None:

@@ -195,3 +195,17 @@ def test_a_colon_lead_in_skips_a_what_clause() -> None:
         "first. Not doing so was a mistake, and I take full responsibility.”"
     )
     assert _quote(result, "I should have called").speaker == "Ana Ruiz"
+
+
+def test_a_sentence_inside_an_open_quoted_paragraph_is_no_speaker() -> None:
+    result = _enrich(
+        "Councilwoman Rita Gomez called for a new vote on the district maps on Tuesday.",
+        "Gomez stated:",
+        '"The state board isn’t about “fair maps for every town” anymore. It’s about the '
+        "governor’s plan to keep power at any cost.",
+        '"The latest example of this overreach is Governor Dan Hill signing the “Map Bill,” '
+        "which splits our town in three pieces.",
+        '"We will fight this in court, and we will win this fight for our neighbors."',
+    )
+    for start in ("fair maps for every town", "Map Bill", "We will fight this"):
+        assert "Gomez" in (_quote(result, start).speaker or ""), start
