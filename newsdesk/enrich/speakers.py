@@ -145,18 +145,39 @@ def _noun_before(cue: Any, ctx: Context) -> Any | None:
     if k < cue.sent.start or k < 0:
         return None
     tok = cue.doc[k]
+    owner = _relative_owner(cue.doc[k - 1] if tok.text == "," and k > 0 else tok, cue, ctx)
+    if owner is not None:
+        return owner
     if tok.text == "," and k - 1 > cue.sent.start:
         # "Levine, who has given money to Rubio, said": past the clause between commas
         j = k - 1
         while j > max(cue.sent.start, k - 16) and cue.doc[j].text != ",":
             j -= 1
         name = cue.doc[j - 1] if cue.doc[j].text == "," and j > cue.sent.start else None
-        if name is not None and name.ent_type_ == "PERSON" and not ctx.token_in_quote(name):
-            return name
-        return None
+        if name is None or ctx.token_in_quote(name):
+            return None
+        # "One attendee, who like others spoke ..., said": "who" speaks of a person
+        who = cue.doc[j + 1].tag_ == "WP" and name.tag_ in {"NN", "NNP"}
+        return name if name.ent_type_ == "PERSON" or who else None
     if ctx.token_in_quote(tok) or tok.dep_ in {"pobj", "dobj", "poss"}:
         return None
     return tok if tok.tag_ in {"NN", "NNS", "NNP", "NNPS"} else None
+
+
+def _relative_owner(last: Any, cue: Any, ctx: Context) -> Any | None:
+    """The noun a relative clause ending right before the cue describes: "a White House
+    official who spoke anonymously to discuss strategy said" (the parser hangs the
+    noun elsewhere and leaves the verb without subject)."""
+    for anc in [last, *last.ancestors]:
+        if anc.i >= cue.i:
+            return None
+        if anc.dep_ == "relcl" and anc.pos_ in {"VERB", "AUX"} and anc.right_edge.i == last.i:
+            noun = anc.head
+            if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON":
+                noun = noun.head  # "Nate Silver, the polling guru who founded ..."
+            ok = noun.i < anc.i and noun.tag_ in {"NN", "NNS", "NNP", "NNPS"}
+            return noun if ok and not ctx.token_in_quote(noun) else None
+    return None
 
 
 LISTENER_VERBS = frozenset(

@@ -209,3 +209,22 @@ def test_a_sentence_inside_an_open_quoted_paragraph_is_no_speaker() -> None:
     )
     for start in ("fair maps for every town", "Map Bill", "We will fight this"):
         assert "Gomez" in (_quote(result, start).speaker or ""), start
+
+
+def test_the_noun_a_relative_clause_before_a_subjectless_cue_describes() -> None:
+    result = _enrich(
+        "Although there is no such overlap with Mayor Ana Ruiz's team, a White House official "
+        'who spoke anonymously to discuss internal strategy said Wednesday, "Certainly there '
+        'are discussions between the White House and the Ruiz campaign."'
+    )
+    speaker = _quote(result, "Certainly there are discussions").speaker or ""
+    assert speaker.startswith("White House official")
+
+
+def test_a_noun_before_a_who_clause_between_commas_is_the_subject() -> None:
+    result = _enrich(
+        "One donor, who like others spoke on the condition of anonymity to discuss the private "
+        'dinner, said the message was that "this race is not going to be over in March as '
+        'much as we would all like it to be."'
+    )
+    assert _quote(result, "this race is not going").speaker == "One donor"
