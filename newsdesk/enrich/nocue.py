@@ -75,6 +75,13 @@ def sentence_subject(span: Any, q: QuoteSpan, ctx: _Context) -> Any | None:
     chain = [span.root, *span.root.ancestors]
     verbs = [t for t in chain if t.dep_ == "ROOT" or t.tag_.startswith("VB")]
     verbs = [t for t in verbs if not ctx.token_in_quote(t)]
+    # a relative clause with a subject of its own is a statement of its own ("an
+    # interview, in which Clinton expressed confidence that ... “...”"): its subject
+    # first, then the main clause
+    rel = [t for t in verbs if t.dep_ == "relcl"]
+    if rel:
+        verbs = [t for t in verbs if not any(r in t.ancestors for r in rel) or t in rel]
+        verbs = [t for t in verbs if t not in rel] + rel[-1:]
     for verb in reversed(verbs):  # the main clause first
         subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
         if not subs:

@@ -228,3 +228,12 @@ def test_a_noun_before_a_who_clause_between_commas_is_the_subject() -> None:
         'much as we would all like it to be."'
     )
     assert _quote(result, "this race is not going").speaker == "One donor"
+
+
+def test_words_woven_into_a_relative_clause_are_its_subjects() -> None:
+    result = _enrich(
+        "The mayor herself took to the airwaves on Wednesday night during an interview with a "
+        "local station, in which Ruiz expressed confidence that the budget fight would not be "
+        "an issue “that is going to hurt either the city or my campaign.”"
+    )
+    assert _quote(result, "that is going to hurt").speaker == "Ruiz"
