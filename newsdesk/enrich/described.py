@@ -111,7 +111,30 @@ def described_as(head: Any, ctx: Context) -> str | None:
     first = min(t.i for t in keep)
     last = clean_end(doc, first, last)
     text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
-    return text if any(c.isalpha() for c in text) else None
+    if not any(c.isalpha() for c in text):
+        return None
+    return text + _naming_clause(head, last, ctx)
+
+
+def _naming_clause(head: Any, last: int, ctx: Context) -> str:
+    """A clause after a comma that names where a described speaker stands ("the
+    designer, who works for another brand at G-III"): the description then names
+    no one, so the clause, whole, is what identifies them; else nothing."""
+    doc = head.doc
+    if any(t.pos_ == "PROPN" for t in doc[head.left_edge.i : last + 1]):
+        return ""
+    for child in head.rights:
+        if child.dep_ != "relcl" or child.i <= last or _restrictive(head, child, ctx):
+            continue
+        words = [t for t in child.subtree if t.i > last]
+        if any(ctx.token_in_quote(t) for t in words) or len(words) > 12:
+            return ""
+        names = [t for t in words if t.pos_ == "PROPN" and t.ent_type_ not in {"DATE", "TIME"}]
+        if words[0].lower_ != "who" or not names:
+            return ""  # "who": a person; "which" clauses tell of a thing
+        start, end = words[0].i, clean_end(doc, words[0].i, words[-1].i)
+        return ", " + text_of(doc, start, end + 1)
+    return ""
 
 
 _OPEN_END = frozenset({"CCONJ", "ADP", "DET", "SCONJ", "PART", "AUX"})

@@ -237,3 +237,18 @@ def test_words_woven_into_a_relative_clause_are_its_subjects() -> None:
         "an issue “that is going to hurt either the city or my campaign.”"
     )
     assert _quote(result, "that is going to hurt").speaker == "Ruiz"
+
+
+def test_a_who_clause_naming_where_a_described_speaker_works_stays_with_it() -> None:
+    result = _enrich(
+        '"It is hard enough to come back to work after a long illness," said the engineer, '
+        'who works for another team at Acme Systems. "But the new rules make it harder."'
+    )
+    assert _quote(result, "It is hard enough").speaker == (
+        "engineer, who works for another team at Acme Systems"
+    )
+    result = _enrich(
+        '"It is hard enough to come back to work after a long illness," said the engineer, '
+        'who asked not to be named. "But the new rules make it harder."'
+    )
+    assert _quote(result, "It is hard enough").speaker == "engineer"
