@@ -200,10 +200,21 @@ LISTENER_VERBS = frozenset(
 )
 
 
+def _preposition(tok: Any) -> bool:
+    """A preposition with its object the parser made a subject ("Of Carson, Levine, who
+    ..., said": "Of"); the noun before the verb is looked for instead.  A name the
+    tagger calls a preposition ("From agreed", Al From) has no object."""
+    return tok.pos_ == "ADP" and any(c.dep_ in {"pobj", "pcomp"} for c in tok.children)
+
+
 def _subjects(verb: Any, ctx: Context, quote: tuple[int, int] | None) -> list[Any]:
     """The verb's subjects outside quotes, nearest the verb first, leaving out one
     on the far side of ``quote`` from the verb."""
-    subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+    subs = [
+        c
+        for c in verb.children
+        if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c) and not _preposition(c)
+    ]
     if not subs:
         subs = [c for c in verb.children if _name_as_modal(c, verb)]
     if quote is not None:

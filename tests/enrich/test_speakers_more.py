@@ -252,3 +252,13 @@ def test_a_who_clause_naming_where_a_described_speaker_works_stays_with_it() -> 
         'who asked not to be named. "But the new rules make it harder."'
     )
     assert _quote(result, "It is hard enough").speaker == "engineer"
+
+
+def test_a_preposition_the_parser_made_a_subject_is_no_speaker() -> None:
+    result = _enrich(
+        "The lawyer Sam Levin and the donor Jo Patel and the banker Ann Sloane met donors on "
+        "Friday.",
+        "Of Baker, Sloane, who has donated to Mark Reyes, said, “He’s flat-out wrong. I think "
+        "he’s a kind man, but he’s totally lost.”",
+    )
+    assert _quote(result, "He’s flat-out wrong").speaker == "Ann Sloane"
