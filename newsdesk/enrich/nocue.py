@@ -84,6 +84,11 @@ def sentence_subject(span: Any, q: QuoteSpan, ctx: _Context) -> Any | None:
         verbs = [t for t in verbs if t not in rel] + rel[-1:]
     for verb in reversed(verbs):  # the main clause first
         subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+        noun = verb.head
+        if not subs and verb.dep_ == "acl" and noun.dep_ == "ROOT" and noun.pos_ != "VERB":
+            # "Two analysts, A and B, found that ...": a sentence the parser left with
+            # no main verb, its subject as root and the verb hung on it
+            subs = [noun]
         if not subs:
             continue
         sub = subs[0]

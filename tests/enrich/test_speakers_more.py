@@ -262,3 +262,12 @@ def test_a_preposition_the_parser_made_a_subject_is_no_speaker() -> None:
         "he’s a kind man, but he’s totally lost.”",
     )
     assert _quote(result, "He’s flat-out wrong").speaker == "Ann Sloane"
+
+
+def test_a_verb_the_parser_hung_on_a_root_subject_gives_that_subject() -> None:
+    result = _enrich(
+        "Two defense analysts, Laura Finch and Omar Reyes, found in 2019 that the Royal Air "
+        "Force is “the finest in the world“ and British ground forces are “the finest in "
+        "Western Europe.”"
+    )
+    assert _quote(result, "the finest in Western").speaker in {"Laura Finch", "Omar Reyes"}
