@@ -35,6 +35,7 @@ from typing import Any
 from ..model import Quote
 from .cues import CUE_WORDS
 from .nocue import Attribution as _Attribution
+from .nocue import as_clause, colon_lead, has_subject, in_clause
 from .nocue import fallback as _fallback
 from .nocue import next_speaker as _next_speaker
 from .nocue import own_subject as _own_subject
@@ -223,7 +224,7 @@ def _cue_tokens(sents: Sequence[Any], ctx: _Context, words: frozenset[str]) -> l
             if ctx.token_in_quote(tok) or _in_compound(tok):
                 continue
             listed = tok.lower_ in words and tok.tag_.startswith("VB") and not _passive(tok)
-            goes_on = tok.lower_ in _BASE_CUES and tok.dep_ == "xcomp" and _has_subject(tok.head)
+            goes_on = tok.lower_ in _BASE_CUES and tok.dep_ == "xcomp" and has_subject(tok.head)
             if listed or goes_on or _according_to(tok):
                 out.append(tok)
     return out
@@ -327,10 +328,13 @@ def _attribute(q: QuoteSpan, ctx: _Context) -> _Attribution | None:
     listed = [c for c in _cue_tokens(sents, ctx, CUE_WORDS) if low <= c.idx < p_end]
     adjacent = _adjacent_cue(listed, q, ctx)
     cue, how = adjacent or _outer_cue(_choose_cue(listed, q), listed), "listed"
+    lead = None if adjacent is not None else colon_lead(q, ctx)
+    if lead is not None and (cue is None or not in_clause(cue, lead) and cue not in lead.ancestors):
+        cue, how = lead, "listed"
     if cue is None:
         cue, how = _choose_cue(_edge_verbs(q, ctx), q), "edge"
     if cue is None:
-        cue, how = _as_clause(q, ctx), "listed"
+        cue, how = as_clause(q, ctx), "listed"
     if cue is None:
         return _label(q, ctx)
     subject = _subject(cue, ctx, (q.start, q.end))
@@ -391,36 +395,12 @@ def _outer_cue(cue: Any | None, listed: list[Any]) -> Any | None:
     ids = {c.i for c in listed}
     child = cue
     for anc in cue.ancestors:
-        if child.i == cue.i and child.dep_ == "advcl" and _has_subject(child):
+        if child.i == cue.i and child.dep_ == "advcl" and has_subject(child):
             break  # "..., while Cruz said that ...": a clause of its own, not a report
         if anc.i in ids and child.dep_ == "ccomp":
             cue = anc
         child = anc
     return cue
-
-
-def _as_clause(q: QuoteSpan, ctx: _Context) -> Any | None:
-    """'As Vulture put it, “...”', 'As the Rainmakers sang, "..."': the verb of an
-    "as" clause just before the quote, with its subject, reports it."""
-    span = _tokens_between(ctx.doc, q.start, q.end)
-    if span is None or len(span) == 0:
-        return None
-    p_start = ctx.paragraphs[q.paragraph][0]
-    for tok in reversed(ctx.doc[max(0, span.start - 12) : span.start]):
-        if tok.idx < p_start or ctx.token_in_quote(tok):
-            break
-        verb = tok.head
-        before = ctx.doc[tok.i - 1] if tok.i > 0 else None
-        # it opens its sentence: "As X put it, “...”", "~ As Vulture put it, “...”"
-        opens = before is None or tok.i == tok.sent.start or before.text in {"~", "—", "-", ":"}
-        reports = verb.tag_.startswith("VB") and verb.i < span.start
-        if tok.lower_ == "as" and opens and reports and _has_subject(verb):
-            return verb
-    return None
-
-
-def _has_subject(verb: Any) -> bool:
-    return any(c.dep_ in SUBJECT_DEPS for c in verb.children)
 
 
 def _edge_verbs(q: QuoteSpan, ctx: _Context) -> list[Any]:

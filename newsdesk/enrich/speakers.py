@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .cues import CUE_WORDS
+from .described import clean_end, core_tokens, described_as, strip_det, text_of, tied_person
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her"})
 ORG_PRONOUNS = frozenset({"it"})
 SKIP_SPEAKERS = frozenset({"i", "we", "you", "they", "who", "which", "that", "this", "one"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj"})
-CORE_DROP_DEPS = frozenset({"appos", "relcl", "acl", "punct", "cc", "conj", "advmod", "prep"})
 TITLE_WORDS = 6
 Resolver = Callable[[str], str]
 
@@ -57,6 +57,7 @@ class Context:
         self.persons = [
             (e.start_char, e) for e in doc.ents if e.label_ == "PERSON" and not self.in_quote(e)
         ]
+        self.appositions: list[tuple[int, str, str]] | None = None  # built when first asked
         self.orgs = [
             (e.start_char, e) for e in doc.ents if e.label_ == "ORG" and not self.in_quote(e)
         ]
@@ -144,18 +145,39 @@ def _noun_before(cue: Any, ctx: Context) -> Any | None:
     if k < cue.sent.start or k < 0:
         return None
     tok = cue.doc[k]
+    owner = _relative_owner(cue.doc[k - 1] if tok.text == "," and k > 0 else tok, cue, ctx)
+    if owner is not None:
+        return owner
     if tok.text == "," and k - 1 > cue.sent.start:
         # "Levine, who has given money to Rubio, said": past the clause between commas
         j = k - 1
         while j > max(cue.sent.start, k - 16) and cue.doc[j].text != ",":
             j -= 1
         name = cue.doc[j - 1] if cue.doc[j].text == "," and j > cue.sent.start else None
-        if name is not None and name.ent_type_ == "PERSON" and not ctx.token_in_quote(name):
-            return name
-        return None
+        if name is None or ctx.token_in_quote(name):
+            return None
+        # "One attendee, who like others spoke ..., said": "who" speaks of a person
+        who = cue.doc[j + 1].tag_ == "WP" and name.tag_ in {"NN", "NNP"}
+        return name if name.ent_type_ == "PERSON" or who else None
     if ctx.token_in_quote(tok) or tok.dep_ in {"pobj", "dobj", "poss"}:
         return None
     return tok if tok.tag_ in {"NN", "NNS", "NNP", "NNPS"} else None
+
+
+def _relative_owner(last: Any, cue: Any, ctx: Context) -> Any | None:
+    """The noun a relative clause ending right before the cue describes: "a White House
+    official who spoke anonymously to discuss strategy said" (the parser hangs the
+    noun elsewhere and leaves the verb without subject)."""
+    for anc in [last, *last.ancestors]:
+        if anc.i >= cue.i:
+            return None
+        if anc.dep_ == "relcl" and anc.pos_ in {"VERB", "AUX"} and anc.right_edge.i == last.i:
+            noun = anc.head
+            if noun.dep_ == "appos" and noun.head.ent_type_ == "PERSON":
+                noun = noun.head  # "Nate Silver, the polling guru who founded ..."
+            ok = noun.i < anc.i and noun.tag_ in {"NN", "NNS", "NNP", "NNPS"}
+            return noun if ok and not ctx.token_in_quote(noun) else None
+    return None
 
 
 LISTENER_VERBS = frozenset(
@@ -178,10 +200,21 @@ LISTENER_VERBS = frozenset(
 )
 
 
+def _preposition(tok: Any) -> bool:
+    """A preposition with its object the parser made a subject ("Of Carson, Levine, who
+    ..., said": "Of"); the noun before the verb is looked for instead.  A name the
+    tagger calls a preposition ("From agreed", Al From) has no object."""
+    return tok.pos_ == "ADP" and any(c.dep_ in {"pobj", "pcomp"} for c in tok.children)
+
+
 def _subjects(verb: Any, ctx: Context, quote: tuple[int, int] | None) -> list[Any]:
     """The verb's subjects outside quotes, nearest the verb first, leaving out one
     on the far side of ``quote`` from the verb."""
-    subs = [c for c in verb.children if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c)]
+    subs = [
+        c
+        for c in verb.children
+        if c.dep_ in SUBJECT_DEPS and not ctx.token_in_quote(c) and not _preposition(c)
+    ]
     if not subs:
         subs = [c for c in verb.children if _name_as_modal(c, verb)]
     if quote is not None:
@@ -335,20 +368,6 @@ def _name_run(token: Any) -> tuple[int, int]:
     return start, end + 1
 
 
-def _core_tokens(head: Any) -> list[Any]:
-    """The head's noun phrase without appositions, clauses and trailing modifiers."""
-    keep = [head]
-    stack = [c for c in head.children if c.dep_ not in CORE_DROP_DEPS or c.i < head.i]
-    while stack:
-        tok = stack.pop()
-        if tok.dep_ in {"appos", "relcl", "acl", "punct"}:
-            continue
-        keep.append(tok)
-        stack.extend(tok.children)
-    keep.sort(key=lambda t: t.i)
-    return keep
-
-
 def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
     """(speaker name, role as written) for a subject token."""
     low = token.lower_
@@ -362,13 +381,14 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
     role = _role(token, ctx)
     if token.pos_ == "PROPN" or token.ent_type_ in NAME_LABELS or is_name_word(token):
         start, end = _name_run(token)
+        end = clean_end(doc, start, end - 1) + 1
         name_span = doc[start:end]
         for tok in name_span:
             role = role or _role(tok, ctx)
         label = token.ent_type_
         if label == "NORP" and any(c.dep_ == "det" for c in token.children):
             # "another New Hampshire Democrat": one member of a group, described
-            core = _core_tokens(token)
+            core = core_tokens(token)
             return strip_det(text_of(doc, core[0].i, core[-1].i + 1)) or None, role
         if label in {"ORG", "NORP", "GPE"}:
             person = _known_person(name_span.text, ctx)
@@ -381,10 +401,10 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
         if role is None:
             role = _title_before(token, start)
         return ctx.resolve(name_span.text), role
-    core = _core_tokens(token)
+    core = core_tokens(token)
     if not core:
         return None, role
-    text = strip_det(text_of(doc, core[0].i, core[-1].i + 1))
+    text = strip_det(text_of(doc, core[0].i, clean_end(doc, core[0].i, core[-1].i) + 1))
     if not text or not any(c.isalpha() for c in text):
         return None, role
     # "the former ambassador Lee" style: a name inside the core phrase, or in
@@ -394,71 +414,12 @@ def speaker_of(token: Any, ctx: Context) -> tuple[str | None, str | None]:
         if tok.ent_type_ == "PERSON" and not ctx.token_in_quote(tok):
             s, e = _name_run(tok)
             return ctx.resolve(doc[s:e].text), text
-    return _described(token, ctx) or text, role
-
-
-_LINKS = frozenset({"to", "for", "of", "at", "with", "from"})
-
-
-def _described(head: Any, ctx: Context) -> str | None:
-    """A speaker described, not named, with what follows the noun: "a spokesman for
-    committee Democrats", "a longtime adviser to Trump" (clauses and appositions left out)."""
-    keep = [t for t in _core_tokens(head)]
-    for child in head.rights:
-        if child.dep_ in {"prep", "acl"} and not ctx.token_in_quote(child):
-            keep.extend(t for t in _phrase(child) if not ctx.token_in_quote(t) or ctx.in_title(t))
-        elif child.dep_ == "relcl" and _restrictive(head, child, ctx):
-            # "the groups who wrote to her on Thursday": a clause with no comma before
-            # it says which groups; one after a comma only adds to it
-            keep.extend(t for t in child.subtree if not ctx.token_in_quote(t))
-    last = max(t.i for t in keep)
-    doc = head.doc
-    nxt = doc[last + 1] if last + 1 < len(doc) else None
-    if nxt is not None and nxt.lower_ in _LINKS and nxt.head.i != head.i:
-        # "said one longtime adviser to Bill Clinton": the parser hung "to ..." on the verb
-        tail = [t for t in nxt.subtree if t.i > last and not ctx.token_in_quote(t)]
-        if tail and max(t.i for t in tail) - last <= 6:
-            keep.extend(tail)
-            last = max(t.i for t in keep)
-    if last - head.i > 8:
-        # a long list after the noun: keep it up to its first comma ("a group of 67
-        # Latin American artists, writers, actors and scientists")
-        comma = next((t.i for t in doc[head.i + 1 : last + 1] if t.text in {",", ";"}), last + 1)
-        keep = [t for t in keep if t.i < comma]
-        last = max(t.i for t in keep)
-    if last - head.i > 8:
-        # still long: the words up to where a phrase after the eighth word begins
-        # ("a letter to Facebook from the chairman of the ...": up to "chairman")
-        cut = next((t.i for t in reversed(doc[head.i + 1 : head.i + 9]) if t.dep_ == "prep"), None)
-        if cut is None or cut <= head.i + 1:
-            return None
-        keep = [t for t in keep if t.i < cut]
-        last = max(t.i for t in keep)
-    first = min(t.i for t in keep)
-    text = strip_det(text_of(head.doc, first, last + 1).rstrip(" “\"‘'([—–-"))
-    return text if any(c.isalpha() for c in text) else None
-
-
-def _restrictive(head: Any, clause: Any, ctx: Context) -> bool:
-    """A relative clause written right after its noun phrase, no comma or quote between,
-    and ending before the cue's quote."""
-    between = head.doc[head.i + 1 : clause.left_edge.i]
-    return not any(t.is_punct for t in between) and not any(
-        ctx.token_in_quote(t) or t.is_quote for t in clause.subtree
-    )
-
-
-def _phrase(tok: Any) -> list[Any]:
-    """``tok``'s subtree without the clauses and appositions hung on its nouns:
-    "to Trump" of "a longtime adviser to Trump, who declined to be identified"."""
-    out, stack = [tok], list(tok.children)
-    while stack:
-        t = stack.pop()
-        if t.dep_ in {"relcl", "appos", "advcl", "parataxis"} or t.text in {",", ";", "("}:
-            continue
-        out.append(t)
-        stack.extend(t.children)
-    return out
+    described = described_as(token, ctx) or text
+    if any(c.dep_ == "det" and c.lower_ == "the" for c in token.children):
+        person = tied_person(token, {text.lower(), described.lower()}, ctx)
+        if person:  # "Hillary Clinton, the former secretary of state, ..." earlier
+            return person, described
+    return described, role
 
 
 def _known_person(name: str, ctx: Context) -> str | None:
@@ -469,21 +430,6 @@ def _known_person(name: str, ctx: Context) -> str | None:
     full = ctx.resolve(name)
     parts = full.split()
     return full if len(parts) > 1 and parts[-1] == words[0].strip(".,’'") else None
-
-
-def text_of(doc: Any, start: int, end: int) -> str:
-    """Text of tokens ``start:end`` as written (``doc.text`` would rebuild the whole text)."""
-    if start >= end:
-        return ""
-    return str(doc[start:end].text)
-
-
-def strip_det(text: str) -> str:
-    text = text.strip().strip(",;:").strip()
-    for det in ("the ", "The ", "a ", "A ", "an ", "An "):
-        if text.startswith(det):
-            return text[len(det) :]
-    return text
 
 
 def _role(token: Any, ctx: Context) -> str | None:
@@ -524,7 +470,11 @@ def last_before(mentions: list[tuple[int, Any]], pos: int, ctx: Context) -> str 
         if start >= pos:
             break
         best = ent
-    return ctx.resolve(best.text) if best is not None else None
+    if best is None:
+        return None
+    # an entity the tagger ran on past the name ('Juan "Chico" Manriquez of')
+    end = clean_end(best.doc, best.start, best.end - 1) + 1
+    return ctx.resolve(text_of(best.doc, best.start, end))
 
 
 def names_someone(tok: Any) -> bool:
