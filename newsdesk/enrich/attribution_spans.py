@@ -183,8 +183,8 @@ def trailing_aside(tok: Any, start: int, end: int, clause: bool = False) -> int:
     adverbial phrase ("[, down sharply from ...]").  It must run to the content's end
     and hang off a word inside it."""
     doc = tok.doc
-    span = doc.char_span(start, end, alignment_mode="expand")
-    if span is None:
+    span = doc.char_span(start, end, alignment_mode="expand") if start < end else None
+    if span is None or len(span) == 0:
         return end
     for t in span:
         if t.i == span.start or doc[t.left_edge.i - 1].text != ",":

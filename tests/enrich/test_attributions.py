@@ -268,3 +268,15 @@ def test_of_two_overlapping_the_one_reporting_the_other_is_kept() -> None:
     cands = _article_candidates(text)
     kept = accepted(cands, Model({"f=thinks": 1.0}, 0.0, 0.4), text)
     assert [c.cue.text for c in kept if c.cue.text in ("said", "thinks")] == ["said"]
+
+
+def test_an_inverted_or_empty_content_range_is_no_crash() -> None:
+    # a content trimmed past its end (a closing mark, then a paragraph break) reached
+    # the trailing-aside rule as start > end and made spaCy raise for the whole article
+    from newsdesk.enrich.attribution_spans import trailing_aside
+
+    text = "Rivals mocked Hillary Clinton.”\n\nHolt’s liberal NBC colleagues said nothing."
+    doc = next(parse([text]))
+    start = text.index("Holt")
+    assert trailing_aside(doc[0], start, start - 2) == start - 2
+    assert trailing_aside(doc[0], start, start) == start
