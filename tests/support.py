@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from newsdesk.enrich import enrich
+from newsdesk.model import Article, Enrichment, Paragraph, Quote
+
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "sample"
 SEED = SAMPLE / "republished-article.txt"
@@ -26,3 +29,15 @@ def copy_paragraphs(seed: int, paragraphs: int = 8) -> list[str]:
         words = COPY_WORDS[k:] + COPY_WORDS[:k]
         out.append(f"Paragraph {seed}-{p}: " + " ".join(words[: 20 + p]) + f" ref{seed}x{p}.")
     return out
+
+
+def enrich_paragraphs(*paragraphs: str) -> Enrichment:
+    """Entities and quotes of a small hand-written article, with the real model."""
+    return enrich(Article(url=None, title="t", paragraphs=[Paragraph(p) for p in paragraphs]))
+
+
+def quote_starting(result: Enrichment, start_of_text: str) -> Quote:
+    """The first quote whose text starts so; a clear failure when there is none."""
+    found = [q for q in result.quotes if q.text.startswith(start_of_text)]
+    assert found, f"no quote starting {start_of_text!r}: {result.quotes}"
+    return found[0]

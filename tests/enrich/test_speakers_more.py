@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-from newsdesk.enrich import enrich
+from support import enrich_paragraphs as _enrich
+from support import quote_starting as _quote
+
 from newsdesk.enrich.nlp import parse
 from newsdesk.enrich.signatures import signed_inside
-from newsdesk.model import Article, Enrichment, Paragraph, Quote
-
-
-def _enrich(*paragraphs: str) -> Enrichment:
-    return enrich(Article(url=None, title="t", paragraphs=[Paragraph(p) for p in paragraphs]))
-
-
-def _quote(result: Enrichment, start_of_text: str) -> Quote:
-    found = [q for q in result.quotes if q.text.startswith(start_of_text)]
-    assert found, f"no quote starting {start_of_text!r}: {result.quotes}"
-    return found[0]
 
 
 def test_the_agent_of_a_joined_verb_is_not_the_speaker() -> None:
