@@ -170,7 +170,7 @@ def _candidates_of(
         aside = _ASIDE.search(body, start, end)
         if aside is not None and not ctx.quoted[aside.start()]:
             end = aside.start()  # "the raucous crowd[, which chanted his name]"
-    if shape not in {"colon", "according"} and end > start:
+    if shape not in {"colon", "according"}:
         end = trailing_aside(tok, start, end, shape.endswith(("ccomp", "para")))
     if end <= start or start <= tok.idx < end or not any(c.isalnum() for c in body[start:end]):
         return []
